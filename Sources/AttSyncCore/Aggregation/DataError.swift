@@ -1,0 +1,48 @@
+/// Source data that cannot be sent as it is. Messages give counts and examples (dates, sessions, codes,
+/// year groups), never pupil identifiers.
+public enum DataError: Error, Equatable, CustomStringConvertible {
+    /// Rows that break the rules of docs/mis-schema.md, grouped by problem.
+    case invalidRows([Problem])
+    /// Codes that are not national on their date after `codes.map`, under `codes.unknown: "fail"`.
+    case unknownCodes([UnknownCode])
+
+    /// One kind of invalid row.
+    public struct Problem: Equatable, Sendable {
+        /// What is wrong, e.g. "attendance_marks rows with a session other than AM or PM".
+        public var what: String
+        public var count: Int
+        /// A few offending rows, described without pupil identifiers.
+        public var examples: [String]
+    }
+
+    /// One unknown code with where it was seen.
+    public struct UnknownCode: Equatable, Sendable {
+        public var code: String
+        /// The national code `codes.map` turned it into, when it was mapped.
+        public var mappedTo: String?
+        public var count: Int
+        public var days: [Day]
+    }
+
+    public var description: String {
+        switch self {
+        case .invalidRows(let problems):
+            let total = problems.reduce(0) { $0 + $1.count }
+            let lines = problems.map { problem in
+                "  \(problem.count) \(problem.what), e.g. \(problem.examples.joined(separator: "; "))"
+            }
+            return "the MIS copy has \(total) invalid row\(total == 1 ? "" : "s"); nothing was sent. Fix them at source:\n"
+                + lines.joined(separator: "\n")
+        case .unknownCodes(let codes):
+            let lines = codes.map { code in
+                let shown = code.days.prefix(5).map(\.description).joined(separator: ", ")
+                    + (code.days.count > 5 ? " and \(code.days.count - 5) more dates" : "")
+                let mapped = code.mappedTo.map { " (mapped to \"\($0)\", which is not in force then)" } ?? ""
+                return "  \"\(code.code)\"\(mapped): \(code.count) mark\(code.count == 1 ? "" : "s") on \(shown)"
+            }
+            let example = codes.first.map { "\"\($0.code)\": \"X\"" } ?? ""
+            return "unknown attendance codes; nothing was sent:\n" + lines.joined(separator: "\n")
+                + "\nmap each to its national code in the configuration (\"codes\": {\"map\": {\(example)}}, using the right national code), or set \"codes\": {\"unknown\": \"skip\"} to leave such marks out"
+        }
+    }
+}

@@ -1,0 +1,137 @@
+/// How a national attendance code counts.
+public enum AttendanceCategory: String, Sendable {
+    case present = "present"
+    case approvedEducationalActivity = "approved educational activity"
+    case authorisedAbsence = "authorised absence"
+    case unauthorisedAbsence = "unauthorised absence"
+    case notCounted = "not counted"
+}
+
+/// One national attendance code.
+public struct AttendanceCode: Sendable, Equatable {
+    public let code: String
+    public let meaning: String
+    public let category: AttendanceCategory
+    /// Whether a session with this code counts as a possible session.
+    public let possibleSession: Bool
+}
+
+/// The national codes in force over a span of dates, in payload order.
+public struct CodeSet: Sendable {
+    /// First date this set is in force; nil for "since records began".
+    public let inForceFrom: Day?
+    public let codes: [AttendanceCode]
+    private let positions: [String: Int]
+
+    init(inForceFrom: Day?, codes: [AttendanceCode]) {
+        self.inForceFrom = inForceFrom
+        self.codes = codes
+        positions = Dictionary(uniqueKeysWithValues: codes.enumerated().map { ($1.code, $0) })
+    }
+
+    /// The position of `code` in payload order, or nil when it is not in this set.
+    public func position(of code: String) -> Int? { positions[code] }
+
+    public func contains(_ code: String) -> Bool { positions[code] != nil }
+
+    public func code(_ code: String) -> AttendanceCode? { positions[code].map { codes[$0] } }
+}
+
+/// The national catalogue: attendance codes by date, and National Curriculum year groups.
+///
+/// Source: The School Attendance (Pupil Registration) (England) Regulations 2024, regulation 10, and the
+/// DfE guidance "Working together to improve school attendance" (August 2024). The tables below are the
+/// only place codes are spelled out.
+public enum Catalogue {
+    /// The date the 2024 regulations' code set came into force.
+    public static let changeOver2024 = Day(year: 2024, month: 8, day: 19)!
+
+    private typealias Row = (code: String, meaning: String, category: AttendanceCategory, possible: Bool)
+
+    /// The 2024 table, in payload order.
+    private static let rows2024: [Row] = [
+        ("/", "present, morning registration", .present, true),
+        ("\\", "present, afternoon registration", .present, true),
+        ("L", "late, arrived before the register closed", .present, true),
+        ("K", "attending education provision arranged by the local authority", .approvedEducationalActivity, true),
+        ("V", "educational visit or trip", .approvedEducationalActivity, true),
+        ("P", "approved sporting activity", .approvedEducationalActivity, true),
+        ("W", "work experience", .approvedEducationalActivity, true),
+        ("B", "other approved off-site educational activity", .approvedEducationalActivity, true),
+        ("C1", "leave: regulated performance or employment abroad", .authorisedAbsence, true),
+        ("M", "leave: medical or dental appointment", .authorisedAbsence, true),
+        ("J1", "leave: interview for employment or another institution", .authorisedAbsence, true),
+        ("S", "leave: study leave", .authorisedAbsence, true),
+        ("X", "not of compulsory school age, not required to attend", .notCounted, false),
+        ("C2", "leave: agreed part-time timetable", .authorisedAbsence, true),
+        ("C", "leave: other exceptional circumstances", .authorisedAbsence, true),
+        ("T", "parent travelling for occupational purposes", .authorisedAbsence, true),
+        ("R", "religious observance", .authorisedAbsence, true),
+        ("I", "illness", .authorisedAbsence, true),
+        ("E", "suspended or excluded, no alternative provision", .authorisedAbsence, true),
+        ("Q", "unable to attend: lack of access arrangements", .notCounted, false),
+        ("Y1", "unable to attend: transport normally provided not available", .notCounted, false),
+        ("Y2", "unable to attend: widespread disruption to travel", .notCounted, false),
+        ("Y3", "unable to attend: part of the school premises closed", .notCounted, false),
+        ("Y4", "unable to attend: whole school site unexpectedly closed", .notCounted, false),
+        ("Y5", "unable to attend: in criminal justice detention", .notCounted, false),
+        ("Y6", "unable to attend: public health guidance or law", .notCounted, false),
+        ("Y7", "unable to attend: any other unavoidable cause", .notCounted, false),
+        ("G", "holiday not authorised", .unauthorisedAbsence, true),
+        ("N", "reason not yet provided", .unauthorisedAbsence, true),
+        ("O", "absent in other or unknown circumstances", .unauthorisedAbsence, true),
+        ("U", "arrived after the register closed", .unauthorisedAbsence, true),
+        ("D", "dual registered, attending the other school", .notCounted, false),
+        ("Z", "prospective pupil not yet on roll", .notCounted, false),
+        ("#", "planned whole-school closure", .notCounted, false),
+    ]
+
+    /// Codes of the 2024 table that the earlier set did not have.
+    private static let newIn2024: Set<String> = ["K", "C1", "J1", "C2", "Q", "Y1", "Y2", "Y3", "Y4", "Y5", "Y6", "Y7"]
+
+    /// Codes of the earlier set that the 2024 table dropped, appended in this order.
+    private static let droppedIn2024: [Row] = [
+        ("J", "interview", .approvedEducationalActivity, true),
+        ("H", "agreed family holiday", .authorisedAbsence, true),
+        ("Y", "unable to attend due to exceptional circumstances", .notCounted, false),
+    ]
+
+    private static func codes(_ rows: [Row]) -> [AttendanceCode] {
+        rows.map { AttendanceCode(code: $0.code, meaning: $0.meaning, category: $0.category, possibleSession: $0.possible) }
+    }
+
+    /// Codes in force from 19 August 2024.
+    public static let codes2024 = CodeSet(inForceFrom: changeOver2024, codes: codes(rows2024))
+
+    /// Codes in force before 19 August 2024.
+    public static let codesBefore2024 = CodeSet(
+        inForceFrom: nil, codes: codes(rows2024.filter { !newIn2024.contains($0.code) } + droppedIn2024))
+
+    /// The set a mark on `day` is validated against.
+    public static func codeSet(on day: Day) -> CodeSet { day < changeOver2024 ? codesBefore2024 : codes2024 }
+
+    /// Whether `code` is national on some date (used to check `codes.map` targets).
+    public static func isNationalCode(_ code: String) -> Bool {
+        codes2024.contains(code) || codesBefore2024.contains(code)
+    }
+
+    /// The present mark of each session: `/` belongs to AM, `\` to PM.
+    public static func presentMark(for session: Session) -> String { session == .am ? "/" : "\\" }
+
+    /// National Curriculum year groups in payload order. `M` (mixed) is valid for a class, never a pupil.
+    public static let yearGroups: [String] = ["E1", "E2", "N1", "N2", "R"] + (1...14).map(String.init) + ["X"]
+
+    private static let yearGroupPositions = Dictionary(
+        uniqueKeysWithValues: yearGroups.enumerated().map { ($1, $0) })
+
+    /// The position of a year group in payload order, or nil when it is not national.
+    public static func position(ofYearGroup yearGroup: String) -> Int? { yearGroupPositions[yearGroup] }
+}
+
+/// A register session.
+public enum Session: String, Sendable, CaseIterable, Comparable {
+    case am = "AM"
+    case pm = "PM"
+
+    public static func < (lhs: Session, rhs: Session) -> Bool { lhs == .am && rhs == .pm }
+}

@@ -1,0 +1,103 @@
+/// The human form of a `SchoolRun`: what `preview` and `send --dry-run` print.
+public enum PreviewRenderer {
+    /// A table per school: each date of the run with its counts; with `detail`, per-code and
+    /// per-year-group tables and the data-quality report of every date.
+    public static func render(_ run: SchoolRun, detail: Bool) -> String {
+        var out = "\(run.school.name) (URN \(run.school.urn)): run date \(run.runDate.longDescription), "
+            + "\(run.figures.totalOnRollOnRunDate.grouped) pupils on roll\n"
+        let labelled = run.changes != nil
+        var table = TextTable(
+            ["date", "on roll", "AM marks", "PM marks", "unmarked AM", "unmarked PM"] + (labelled ? ["since last accepted"] : []),
+            numeric: [1, 2, 3, 4, 5])
+        let catchUp = Set(run.catchUp)
+        for day in run.figures.days {
+            var row = [day.day.longDescription + (catchUp.contains(day.day) ? " (catch-up)" : "")]
+            if day.hasMarks {
+                row += [day.totalOnRoll, day.counted(.am), day.counted(.pm), day.unmarked(.am), day.unmarked(.pm)].map(\.grouped)
+                if let change = run.changes?[day.day] { row.append(change.rawValue) }
+            } else {
+                row += [day.totalOnRoll.grouped, "-", "-", "-", "-"] + (labelled ? ["no marks: not sent"] : [])
+            }
+            table.add(row)
+        }
+        out += table.render(indent: "  ")
+        if run.payload.isEmpty {
+            out += "  No marks on any of these dates: nothing to send.\n"
+        } else {
+            let elements = run.payload.days.reduce(0) { count, day in
+                count + 2 * (run.figures.days.first { $0.day == day }?.onRoll.values.filter { $0 > 0 }.count ?? 0)
+            }
+            out += "  Would send \(run.payload.days.count) date\(run.payload.days.count == 1 ? "" : "s"), "
+                + "\(elements.grouped) rows, \(run.payload.body.count.grouped) bytes, SHA-256 \(run.payload.sha256.prefix(12))…\n"
+            if let last = run.history?.lastAccepted, last.sha256 == run.payload.sha256 {
+                out += "  Nothing changed since submission \(last.id): send will not send it again (--force sends it).\n"
+            }
+        }
+        let notes = qualityNotes(run.figures.days.filter(\.hasMarks))
+        if detail {
+            for day in run.figures.days where day.hasMarks { out += "\n" + renderDetail(day) }
+        } else if !notes.isEmpty {
+            out += "  Data quality: " + notes.joined(separator: "; ") + " (--detail shows where)\n"
+        }
+        return out
+    }
+
+    /// One line per kind of data-quality finding, totalled over `days`.
+    private static func qualityNotes(_ days: [DayFigures]) -> [String] {
+        func total(_ value: (SessionFigures) -> Int) -> Int { days.reduce(0) { $0 + value($1.am) + value($1.pm) } }
+        var notes: [String] = []
+        let notOnRoll = total(\.notOnRoll)
+        if notOnRoll > 0 { notes.append("\(notOnRoll.grouped) marks of pupils not on roll (not sent)") }
+        let skipped = total(\.skippedTotal)
+        if skipped > 0 { notes.append("\(skipped.grouped) marks with unknown codes skipped") }
+        let wrong = total(\.wrongSession)
+        if wrong > 0 { notes.append("\(wrong.grouped) present marks in the wrong session") }
+        let duplicates = total(\.duplicates)
+        if duplicates > 0 { notes.append("\(duplicates.grouped) duplicate marks counted once") }
+        let unmarked = days.reduce(0) { $0 + $1.unmarked(.am) + $1.unmarked(.pm) }
+        if unmarked > 0 { notes.append("\(unmarked.grouped) unmarked sessions") }
+        let overlapping = days.reduce(0) { $0 + $1.overlappingEnrolments }
+        if overlapping > 0 { notes.append("\(overlapping.grouped) pupil-days with overlapping enrolments") }
+        return notes
+    }
+
+    private static func renderDetail(_ day: DayFigures) -> String {
+        var out = "  \(day.day.longDescription)\n"
+        let codeSet = Catalogue.codeSet(on: day.day)
+        var codes = TextTable(["code", "meaning", "AM", "PM"], numeric: [2, 3])
+        for code in codeSet.codes {
+            let am = day.am.counts.values.reduce(0) { $0 + ($1[code.code] ?? 0) }
+            let pm = day.pm.counts.values.reduce(0) { $0 + ($1[code.code] ?? 0) }
+            if am + pm > 0 { codes.add([code.code, code.meaning, am.grouped, pm.grouped]) }
+        }
+        out += codes.render(indent: "    ")
+        var groups = TextTable(
+            ["year group", "on roll", "AM marks", "PM marks", "unmarked AM", "unmarked PM"], numeric: [1, 2, 3, 4, 5])
+        for yearGroup in Catalogue.yearGroups {
+            guard let onRoll = day.onRoll[yearGroup], onRoll > 0 else { continue }
+            let counted = Session.allCases.map { day[$0].counts[yearGroup]?.values.reduce(0, +) ?? 0 }
+            let unmarked = Session.allCases.map { max(0, onRoll - (day[$0].markedOnRoll[yearGroup] ?? 0)) }
+            groups.add([yearGroup, onRoll.grouped] + (counted + unmarked).map(\.grouped))
+        }
+        out += "\n" + groups.render(indent: "    ")
+        var quality = TextTable(
+            ["session", "marks read", "counted", "not on roll", "skipped", "wrong session", "duplicates", "unmarked"],
+            numeric: [1, 2, 3, 4, 5, 6, 7])
+        for session in Session.allCases {
+            let figures = day[session]
+            quality.add([session.rawValue] + [
+                figures.read, figures.counted, figures.notOnRoll, figures.skippedTotal, figures.wrongSession,
+                figures.duplicates, day.unmarked(session),
+            ].map(\.grouped))
+        }
+        out += "\n" + quality.render(indent: "    ")
+        for session in Session.allCases where !day[session].skipped.isEmpty {
+            let codes = day[session].skipped.sorted { $0.key < $1.key }.map { "\"\($0.key)\" \($0.value)" }
+            out += "    skipped in \(session.rawValue): \(codes.joined(separator: ", "))\n"
+        }
+        if day.overlappingEnrolments > 0 {
+            out += "    \(day.overlappingEnrolments) pupils have enrolments in two year groups covering this date; the latest start date was used\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,115 @@
+import CSQLite
+import Foundation
+
+/// The school's MIS copy, opened read-only, with `source.views` applied and the canonical relations
+/// checked. Never written, never created.
+public final class SourceDatabase {
+    /// The columns each canonical relation must have (docs/mis-schema.md).
+    public static let canonicalColumns: [(relation: String, columns: [String])] = [
+        ("enrolments", ["pupil_id", "year_group", "start_date", "end_date"]),
+        ("attendance_marks", ["pupil_id", "date", "session", "code"]),
+    ]
+
+    /// How long to wait for a copy being refreshed by another program.
+    static let busyTimeoutMilliseconds: Int32 = 10_000
+
+    public let path: String
+    let connection: SQLiteConnection
+
+    /// Opens the copy at `path` and creates `views` as TEMP views shadowing tables of the same name.
+    /// - Throws: `SourceError`.
+    public init(path: String, views: [String: String]) throws(SourceError) {
+        self.path = path
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            if errno == ENOENT { throw .missing(path: path) }
+            throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard status.st_mode & S_IFMT == S_IFREG else { throw .cannotOpen(path: path, reason: "not a regular file") }
+        guard status.st_size > 0 else { throw .damaged(path: path, reason: "empty (0 bytes)") }
+        do {
+            connection = try SQLiteConnection(path: path, mode: .readOnly, busyTimeoutMilliseconds: Self.busyTimeoutMilliseconds)
+            _ = try connection.scalar("SELECT count(*) FROM sqlite_schema")
+        } catch {
+            throw Self.classify(error, path: path)
+        }
+        for (name, select) in views.sorted(by: { $0.key < $1.key }) {
+            do {
+                try connection.execute("CREATE TEMP VIEW \"\(name)\" AS \(select)")
+                try connection.run("SELECT * FROM temp.\"\(name)\" LIMIT 0")
+            } catch let error as SQLiteError {
+                throw .brokenView(name: name, message: error.message)
+            } catch {
+                throw .brokenView(name: name, message: "\(error)")
+            }
+        }
+        try checkSchema()
+    }
+
+    /// Names every canonical table or column the copy (with its views) lacks.
+    private func checkSchema() throws(SourceError) {
+        var missing: [String] = []
+        for (relation, columns) in Self.canonicalColumns {
+            var present = Set<String>()
+            do {
+                try connection.query("SELECT name FROM pragma_table_info(?1)", [.text(relation)]) { row in
+                    if let name = row.text(0) { present.insert(name) }
+                }
+            } catch {
+                throw Self.classify(error, path: path)
+            }
+            if present.isEmpty {
+                missing.append("table \(relation)")
+            } else {
+                missing += columns.filter { !present.contains($0) }.map { "column \(relation).\($0)" }
+            }
+        }
+        guard missing.isEmpty else { throw .missingSchema(path: path, missing: missing) }
+    }
+
+    /// Whether `attendance_marks` has an index whose first column is `date` (reads are slow without one).
+    public func hasDateIndex() throws(SourceError) -> Bool {
+        var found = false
+        do {
+            try connection.query(
+                """
+                SELECT 1 FROM pragma_index_list('attendance_marks') AS l
+                JOIN pragma_index_info(l.name) AS i ON i.seqno = 0 AND i.name = 'date'
+                """
+            ) { _ in found = true }
+        } catch {
+            throw Self.classify(error, path: path)
+        }
+        return found
+    }
+
+    /// Runs `body` inside one read transaction, so every query sees the same snapshot of the copy.
+    /// - Throws: `SourceError` for SQLite failures; errors thrown by `body` itself pass through.
+    public func read<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try connection.transaction("DEFERRED", body)
+        } catch let error as SQLiteError {
+            throw Self.classify(error, path: path)
+        }
+    }
+
+    /// Maps an SQLite failure on the copy to what the user should do about it.
+    static func classify(_ error: any Error, path: String) -> SourceError {
+        guard let error = error as? SQLiteError else {
+            return error as? SourceError ?? .readFailed(path: path, message: "\(error)")
+        }
+        switch error.primaryCode {
+        case SQLITE_NOTADB: return .notADatabase(path: path)
+        case SQLITE_CORRUPT: return .damaged(path: path, reason: "damaged or truncated (\(error.message))")
+        case SQLITE_IOERR: return .damaged(path: path, reason: "unreadable (\(error.message))")
+        case SQLITE_BUSY, SQLITE_LOCKED: return .busy(path: path)
+        case SQLITE_CANTOPEN:
+            return .cannotOpen(
+                path: path,
+                reason: "\(error.message); if the copy is in WAL mode its folder must be writable by this user, or convert it with PRAGMA journal_mode=DELETE")
+        case SQLITE_PERM, SQLITE_AUTH, SQLITE_READONLY:
+            return .cannotOpen(path: path, reason: error.message)
+        default: return .readFailed(path: path, message: error.message)
+        }
+    }
+}

@@ -1,0 +1,194 @@
+import CSQLite
+import Foundation
+
+/// An error reported by SQLite. Its text is SQLite's own message, which never contains bound values.
+public struct SQLiteError: Error, Equatable, CustomStringConvertible {
+    /// The extended result code.
+    public let code: Int32
+    public let message: String
+
+    /// The primary result code (`SQLITE_BUSY`, `SQLITE_CORRUPT`, …).
+    public var primaryCode: Int32 { code & 0xFF }
+
+    public var description: String { "\(message) (SQLite code \(code))" }
+}
+
+/// A value bound to a statement parameter.
+public enum SQLValue: Equatable, Sendable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case blob([UInt8])
+}
+
+/// One SQLite connection. Owns the `sqlite3` handle and closes it in `deinit`; statements it prepares
+/// must not outlive it. Used from one thread at a time.
+final class SQLiteConnection {
+    private let handle: OpaquePointer
+
+    enum Mode {
+        /// Never writes, never creates (the MIS copy).
+        case readOnly
+        /// Creates the file when missing (the state database).
+        case readWriteCreate
+    }
+
+    /// Opens `path`.
+    /// - Throws: `SQLiteError` when SQLite cannot open it (for `readOnly`, a missing file is an error).
+    init(path: String, mode: Mode, busyTimeoutMilliseconds: Int32) throws(SQLiteError) {
+        var pointer: OpaquePointer?
+        let flags = (mode == .readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+            | SQLITE_OPEN_NOMUTEX
+        let result = sqlite3_open_v2(path, &pointer, flags, nil)
+        guard let pointer else { throw SQLiteError(code: result, message: "out of memory") }
+        guard result == SQLITE_OK else {
+            let error = SQLiteError(code: sqlite3_extended_errcode(pointer), message: String(cString: sqlite3_errmsg(pointer)))
+            sqlite3_close_v2(pointer)
+            throw error
+        }
+        handle = pointer
+        sqlite3_extended_result_codes(handle, 1)
+        sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    private func check(_ result: Int32) throws(SQLiteError) {
+        guard result == SQLITE_OK || result == SQLITE_ROW || result == SQLITE_DONE else { throw lastError(result) }
+    }
+
+    private func lastError(_ result: Int32) -> SQLiteError {
+        SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)))
+    }
+
+    /// Runs one or more statements without parameters or results (schema, pragmas, BEGIN/COMMIT).
+    func execute(_ sql: String) throws(SQLiteError) {
+        try check(sqlite3_exec(handle, sql, nil, nil, nil))
+    }
+
+    /// Runs one statement with bound values, calling `row` for each result row.
+    func query(_ sql: String, _ bindings: [SQLValue] = [], row: (SQLiteRow) throws -> Void) throws {
+        let statement = try SQLiteStatement(connection: handle, sql: sql)
+        try statement.bind(bindings)
+        while try statement.step() { try row(SQLiteRow(statement: statement.handle)) }
+    }
+
+    /// Runs one statement with bound values, ignoring any result rows.
+    func run(_ sql: String, _ bindings: [SQLValue] = []) throws {
+        try query(sql, bindings) { _ in }
+    }
+
+    /// The first column of the first row, or nil when there is no row.
+    func scalar(_ sql: String, _ bindings: [SQLValue] = []) throws -> SQLValue? {
+        var value: SQLValue?
+        try query(sql, bindings) { row in if value == nil { value = row.value(0) } }
+        return value
+    }
+
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Runs `body` inside `BEGIN <kind>` … `COMMIT`, rolling back when it throws.
+    func transaction<T>(_ kind: String = "IMMEDIATE", _ body: () throws -> T) throws -> T {
+        try execute("BEGIN \(kind)")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+}
+
+/// A prepared statement, finalized in `deinit`.
+private final class SQLiteStatement {
+    let handle: OpaquePointer
+    private let connection: OpaquePointer
+
+    init(connection: OpaquePointer, sql: String) throws(SQLiteError) {
+        self.connection = connection
+        var pointer: OpaquePointer?
+        let result = sqlite3_prepare_v2(connection, sql, -1, &pointer, nil)
+        guard result == SQLITE_OK, let pointer else {
+            throw SQLiteError(code: sqlite3_extended_errcode(connection), message: String(cString: sqlite3_errmsg(connection)))
+        }
+        handle = pointer
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    private func error() -> SQLiteError {
+        SQLiteError(code: sqlite3_extended_errcode(connection), message: String(cString: sqlite3_errmsg(connection)))
+    }
+
+    func bind(_ values: [SQLValue]) throws(SQLiteError) {
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            let result: Int32
+            switch value {
+            case .null: result = sqlite3_bind_null(handle, index)
+            case .integer(let number): result = sqlite3_bind_int64(handle, index, number)
+            case .real(let number): result = sqlite3_bind_double(handle, index, number)
+            case .text(let text):
+                let bytes = Array(text.utf8)
+                result = bytes.withUnsafeBufferPointer { buffer in
+                    buffer.baseAddress.map { base in
+                        base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                            attsync_sqlite3_bind_text(handle, index, $0, Int32(bytes.count))
+                        }
+                    } ?? attsync_sqlite3_bind_text(handle, index, "", 0)
+                }
+            case .blob(let bytes):
+                result = bytes.withUnsafeBytes { buffer in
+                    attsync_sqlite3_bind_blob(handle, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count))
+                }
+            }
+            guard result == SQLITE_OK else { throw error() }
+        }
+    }
+
+    /// Steps once: true when a row is ready, false when done.
+    func step() throws(SQLiteError) -> Bool {
+        switch sqlite3_step(handle) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw error()
+        }
+    }
+}
+
+/// The current row of a statement during `query`; valid only inside the row callback.
+struct SQLiteRow {
+    fileprivate let statement: OpaquePointer
+
+    func value(_ column: Int32) -> SQLValue {
+        switch sqlite3_column_type(statement, column) {
+        case SQLITE_NULL: return .null
+        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, column))
+        case SQLITE_FLOAT: return .real(sqlite3_column_double(statement, column))
+        case SQLITE_BLOB: return .blob(blob(column))
+        default: return .text(text(column) ?? "")
+        }
+    }
+
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
+
+    func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(statement, column)) }
+
+    func double(_ column: Int32) -> Double { sqlite3_column_double(statement, column) }
+
+    /// The column as text, or nil when NULL.
+    func text(_ column: Int32) -> String? {
+        guard let pointer = sqlite3_column_text(statement, column) else { return nil }
+        let count = Int(sqlite3_column_bytes(statement, column))
+        return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
+    }
+
+    func blob(_ column: Int32) -> [UInt8] {
+        let count = Int(sqlite3_column_bytes(statement, column))
+        guard let pointer = sqlite3_column_blob(statement, column), count > 0 else { return [] }
+        return Array(UnsafeRawBufferPointer(start: pointer, count: count))
+    }
+}

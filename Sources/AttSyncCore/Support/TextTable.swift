@@ -1,0 +1,41 @@
+/// A plain-text table with a header row; text columns left-aligned, number columns right-aligned.
+struct TextTable {
+    var headers: [String]
+    /// Columns (by index) aligned right.
+    var numeric: Set<Int>
+    var rows: [[String]] = []
+
+    init(_ headers: [String], numeric: Set<Int> = []) {
+        self.headers = headers
+        self.numeric = numeric
+    }
+
+    mutating func add(_ row: [String]) { rows.append(row) }
+
+    func render(indent: String = "") -> String {
+        let all = [headers] + rows
+        let widths = headers.indices.map { column in all.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
+        return all.map { row in
+            let cells = row.enumerated().map { column, cell in
+                let pad = String(repeating: " ", count: max(0, widths[column] - cell.count))
+                return numeric.contains(column) ? pad + cell : cell + pad
+            }
+            var line = indent + cells.joined(separator: "  ")
+            while line.hasSuffix(" ") { line.removeLast() }
+            return line
+        }.joined(separator: "\n") + "\n"
+    }
+}
+
+extension Int {
+    /// 12,345: thousands separated, for people.
+    var grouped: String {
+        let digits = String(magnitude)
+        var out = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out += "," }
+            out.append(character)
+        }
+        return (self < 0 ? "-" : "") + out
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import AttSyncCore
+import Foundation
+
+@main
+struct AttSync: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attsync",
+        abstract: "Send a school's daily attendance figures to the DfE.",
+        discussion: """
+            attsync reads roll-call marks from a local SQLite copy of the school's MIS, counts them per \
+            attendance code, session and year group, and posts the counts (never pupil-level data) to the DfE.
+
+            Typical use: `attsync preview` to see what would be sent, `attsync consent give --by NAME` once, \
+            then `attsync send --quiet` from cron after the end of each school day. `attsync history` shows \
+            every send with ✓, ⚠ or ✗.
+
+            Exit codes: 0 success or nothing to send; 64 usage; 65 invalid data or rejected by the DfE; \
+            66 MIS copy missing; 69 DfE service retired; 70 internal error; 73/74 state directory or database \
+            not writable; 75 temporary failure, retry later; 77 no consent or a secret file readable by others; \
+            78 configuration error.
+            """,
+        version: attsyncVersion,
+        subcommands: [Send.self, Preview.self]
+    )
+}
+
+/// Options every command takes.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The configuration file (default: $ATTSYNC_CONFIG, else /etc/attsync/config.json).", valueName: "path"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Act on this school only (its six-digit URN); without it, every school in the configuration.", valueName: "urn"))
+    var school: String?
+
+    @Flag(name: .shortAndLong, help: "Print nothing on success (errors still go to stderr).")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Print more detail to stderr.")
+    var verbose = false
+
+    var console: Console { Console(quiet: quiet, verbose: verbose) }
+
+    /// Loads the configuration and selects the schools.
+    func context() throws -> Context {
+        try Context.load(
+            configurationPath: config, school: school, environment: ProcessInfo.processInfo.environment,
+            clock: SystemClock(), console: console)
+    }
+
+    /// Runs `body`, reporting any error once, on stderr, and exiting with its code.
+    func reporting(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            let status = ExitStatus(for: error)
+            let text = status == .software ? "internal error (please report it): \(error)" : "\(error)"
+            console.problem("attsync: \(text)")
+            throw ExitCode(status.rawValue)
+        }
+    }
+}
+
+/// A `YYYY-MM-DD` command-line value.
+struct DateArgument: ExpressibleByArgument {
+    let day: Day
+
+    init?(argument: String) {
+        guard let day = Day(iso: argument) else { return nil }
+        self.day = day
+    }
+
+    static var defaultValueDescription: String { "YYYY-MM-DD" }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import AttSyncCore
+
+extension AttSync {
+    struct Preview: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show what `send` would post, without sending anything.",
+            discussion: """
+                By default a table per school: each date of the run with pupils on roll, AM and PM marks, \
+                unmarked sessions and whether the date is new, changed or unchanged since the DfE last \
+                accepted it. --detail adds per-code and per-year-group tables and the data-quality report. \
+                --json prints exactly the request body `send` would post (one school only).
+                """)
+
+        @OptionGroup var options: CommonOptions
+
+        @Option(help: ArgumentHelp("The run date (default: today in the configured time zone).", valueName: "YYYY-MM-DD"))
+        var date: DateArgument?
+
+        @Flag(help: "Print exactly the JSON request body (needs one school).")
+        var json = false
+
+        @Flag(help: "Add per-code and per-year-group tables and the data-quality report.")
+        var detail = false
+
+        func validate() throws {
+            if json && detail { throw ValidationError("--json and --detail cannot be combined: --json prints only the body") }
+        }
+
+        func run() throws {
+            try options.reporting {
+                try AttSyncCore.Preview.run(
+                    options.context(), date: date?.day, json: json, detail: detail, history: { _ in nil })
+            }
+        }
+    }
+}
