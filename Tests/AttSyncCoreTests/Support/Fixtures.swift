@@ -1,0 +1,142 @@
+import Foundation
+@testable import AttSyncCore
+
+/// A directory under the system temporary directory, removed by `remove()` (call it in `defer`).
+struct TemporaryDirectory {
+    let path: String
+
+    init() throws {
+        path = NSTemporaryDirectory() + "attsync-test-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func file(_ name: String) -> String { path + "/" + name }
+
+    @discardableResult
+    func write(_ name: String, _ text: String, mode: Int = 0o644) throws -> String {
+        let target = file(name)
+        try FileManager.default.createDirectory(
+            atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: target))
+        chmod(target, mode_t(mode))
+        return target
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// A canonical MIS copy written row by row, for hand-computed fixtures.
+struct MISFixture {
+    /// (pupil, year group, start, end)
+    var enrolments: [(String, String, String, String?)] = []
+    /// (pupil, date, session, code)
+    var marks: [(String, String, String, String?)] = []
+    /// Extra SQL run after the canonical tables are created (for non-canonical layouts).
+    var extraSQL = ""
+    var canonicalTables = true
+
+    /// Pupil `pupil` is enrolled in `yearGroup` from `start` (to `end`) and marked `code` on `days`, both sessions.
+    mutating func pupil(_ pupil: String, _ yearGroup: String, from start: String, to end: String? = nil) {
+        enrolments.append((pupil, yearGroup, start, end))
+    }
+
+    mutating func mark(_ pupil: String, _ date: String, am: String?, pm: String?) {
+        if let am { marks.append((pupil, date, "AM", am)) }
+        if let pm { marks.append((pupil, date, "PM", pm)) }
+    }
+
+    func write(to path: String) throws {
+        let db = try SQLiteConnection(path: path, mode: .readWriteCreate, busyTimeoutMilliseconds: 1000)
+        if canonicalTables {
+            try db.execute(
+                """
+                CREATE TABLE enrolments (pupil_id TEXT NOT NULL, year_group TEXT NOT NULL, start_date TEXT NOT NULL, end_date TEXT);
+                CREATE TABLE attendance_marks (pupil_id TEXT NOT NULL, date TEXT NOT NULL, session TEXT NOT NULL,
+                  code TEXT NOT NULL, PRIMARY KEY (pupil_id, date, session));
+                CREATE INDEX attendance_marks_by_date ON attendance_marks(date);
+                """)
+        }
+        try db.execute(extraSQL)
+        try db.transaction {
+            for row in enrolments {
+                try db.run(
+                    "INSERT INTO enrolments VALUES (?, ?, ?, ?)",
+                    [.text(row.0), .text(row.1), .text(row.2), row.3.map(SQLValue.text) ?? .null])
+            }
+            for row in marks {
+                try db.run(
+                    "INSERT INTO attendance_marks VALUES (?, ?, ?, ?)",
+                    [.text(row.0), .text(row.1), .text(row.2), row.3.map(SQLValue.text) ?? .null])
+            }
+        }
+    }
+}
+
+/// A configuration JSON with the required keys and `extra` merged at the top level.
+func configurationJSON(source: String = "mis.sqlite", schools: String? = nil, extra: String = "") -> String {
+    """
+    {
+      \(extra.isEmpty ? "" : extra + ",")
+      "dfe": {
+        "endpoint": "https://127.0.0.1:9/attendances",
+        "token": { "url": "https://127.0.0.1:9/token", "clientId": "attsync-client",
+                   "clientSecret": { "env": "ATTSYNC_TEST_SECRET" } }
+      },
+      "schools": \(schools ?? "[{ \"urn\": \"100000\", \"name\": \"Fixture School\", \"source\": { \"path\": \"\(source)\" } }]")
+    }
+    """
+}
+
+extension Day {
+    /// A date from a literal known to be valid, for tests.
+    init(_ text: String) { self = Day(iso: text)! }
+}
+
+/// The repository's top directory, from this file's path.
+let repositoryRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+        url.deleteLastPathComponent()
+    }
+    return url.path
+}()
+
+/// Runs a program to completion and returns its exit status and output.
+@discardableResult
+func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, stdin: String? = nil)
+    throws -> (status: Int32, stdout: String, stderr: String)
+{
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    let input = Pipe()
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try? input.fileHandleForWriting.close()
+    // Read both pipes concurrently so a full pipe cannot block the child.
+    nonisolated(unsafe) var errData = Data()
+    let group = DispatchGroup()
+    DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
+
+/// Writes a generated sample school with scripts/make-sample-school.py.
+func generateSchool(at path: String, arguments: [String]) throws {
+    let result = try runProcess(
+        "/usr/bin/env", ["python3", repositoryRoot + "/scripts/make-sample-school.py", "--out", path] + arguments)
+    guard result.status == 0 else { throw FixtureError(message: "make-sample-school failed: \(result.stderr)") }
+}
+
+struct FixtureError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
