@@ -118,7 +118,7 @@ extension Configuration: Decodable {
         let object = try ConfigObject(decoder, keys: [
             "version", "timeZone", "stateDirectory", "window", "codes", "dfe", "schools",
         ])
-        version = try object.optional("version") ?? Defaults.version
+        version = try object.integer("version") ?? Defaults.version
         guard version == Defaults.version else {
             throw object.invalid("version", "unsupported version \(version): this attsync reads version \(Defaults.version)")
         }
@@ -149,11 +149,11 @@ extension Configuration: Decodable {
 extension Configuration.Window: Decodable {
     public init(from decoder: any Decoder) throws {
         let object = try ConfigObject(decoder, keys: ["schoolDays", "nonSchoolDays", "catchUpSchoolDays"])
-        schoolDays = try object.optional("schoolDays") ?? Configuration.Defaults.schoolDays
+        schoolDays = try object.integer("schoolDays") ?? Configuration.Defaults.schoolDays
         guard (1...366).contains(schoolDays) else {
             throw object.invalid("schoolDays", "must be a whole number from 1 to 366, not \(schoolDays)")
         }
-        catchUpSchoolDays = try object.optional("catchUpSchoolDays") ?? Configuration.Defaults.catchUpSchoolDays
+        catchUpSchoolDays = try object.integer("catchUpSchoolDays") ?? Configuration.Defaults.catchUpSchoolDays
         guard (0...366).contains(catchUpSchoolDays) else {
             throw object.invalid("catchUpSchoolDays", "must be a whole number from 0 (off) to 366, not \(catchUpSchoolDays)")
         }
@@ -210,7 +210,7 @@ extension Configuration.Retry: Decodable {
     public init(from decoder: any Decoder) throws {
         let object = try ConfigObject(decoder, keys: ["attempts", "baseDelaySeconds", "maxDelaySeconds", "maxElapsedSeconds"])
         let defaults = Configuration.Defaults.retry
-        attempts = try object.optional("attempts") ?? defaults.attempts
+        attempts = try object.integer("attempts") ?? defaults.attempts
         guard attempts >= 1 else { throw object.invalid("attempts", "must be at least 1, not \(attempts)") }
         baseDelaySeconds = try object.positive("baseDelaySeconds") ?? defaults.baseDelaySeconds
         maxDelaySeconds = try object.positive("maxDelaySeconds") ?? defaults.maxDelaySeconds
@@ -261,7 +261,7 @@ extension Configuration.School: Decodable {
     public init(from decoder: any Decoder) throws {
         let object = try ConfigObject(decoder, keys: ["urn", "name", "source"])
         let urn: String
-        if let number: Int = try? object.optional("urn") {
+        if let number = try? object.integer("urn") {
             urn = String(number)
         } else {
             guard let text: String = try object.optional("urn") else { throw object.missing("urn") }
@@ -318,7 +318,7 @@ struct ConfigObject {
             throw ConfigurationError.invalid(key: Self.keyPath(codingPath), message: "expected an object {…}")
         }
         for key in container.allKeys where !keys.contains(key.stringValue) {
-            let suggestion = keys.first { $0.lowercased() == key.stringValue.lowercased() }
+            let suggestion = keys.first { editDistance($0.lowercased(), key.stringValue.lowercased()) <= 2 }
                 .map { "did you mean \"\($0)\"?" } ?? "known keys: \(keys.joined(separator: ", "))"
             throw ConfigurationError.invalid(key: keyPath(key.stringValue), message: "unknown key; \(suggestion)")
         }
@@ -351,6 +351,15 @@ struct ConfigObject {
     func required<T: Decodable>(_ key: String) throws -> T {
         guard let value: T = try optional(key) else { throw missing(key) }
         return value
+    }
+
+    /// A whole number (JSONDecoder reports a fraction for an `Int` without saying where).
+    func integer(_ key: String) throws -> Int? {
+        let found: Double?
+        do { found = try optional(key) } catch DecodingError.typeMismatch { throw invalid(key, "expected a whole number") }
+        guard let value = found else { return nil }
+        guard value.rounded() == value, abs(value) < 1e15 else { throw invalid(key, "expected a whole number, not \(value)") }
+        return Int(value)
     }
 
     /// A number that must be greater than zero.
@@ -395,4 +404,18 @@ struct ConfigObject {
         let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
         return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
+}
+
+/// Levenshtein distance, to suggest the key a typo meant.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    var previous = Array(0...b.count)
+    for (i, x) in a.enumerated() {
+        var current = [i + 1]
+        for (j, y) in b.enumerated() {
+            current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
+        }
+        previous = current
+    }
+    return previous[b.count]
 }
