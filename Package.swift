@@ -39,7 +39,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "AttSyncCoreTests", dependencies: ["AttSyncCore"]),
-        .testTarget(name: "attsyncTests", dependencies: ["AttSyncCore"]),
+        // Helpers shared by the test targets: temporary directories, processes, generated schools.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "AttSyncCoreTests", dependencies: ["AttSyncCore", "TestSupport"]),
+        .testTarget(name: "attsyncTests", dependencies: ["attsync", "AttSyncCore", "TestSupport"]),
     ]
 )

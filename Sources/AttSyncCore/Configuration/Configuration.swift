@@ -100,8 +100,12 @@ public struct Configuration: Sendable, Equatable {
     public struct School: Sendable, Equatable {
         /// Six-digit Unique Reference Number.
         public var urn: String
+        /// For people; may be empty.
         public var name: String
         public var source: Source
+
+        /// `Example Academy (URN 100000)`, or `URN 100000` without a name.
+        public var displayName: String { name.isEmpty ? "URN \(urn)" : "\(name) (URN \(urn))" }
     }
 
     /// The canonical relations a view may define.
@@ -267,11 +271,11 @@ extension Configuration.School: Decodable {
             guard let text: String = try object.optional("urn") else { throw object.missing("urn") }
             urn = text
         }
-        guard urn.count == 6, urn.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw object.invalid("urn", "\"\(urn)\" is not a URN: a URN is exactly six digits")
+        guard urn.count == 6, urn.allSatisfy({ $0.isASCII && $0.isNumber }), urn.first != "0" else {
+            throw object.invalid("urn", "\"\(urn)\" is not a URN: a URN is exactly six digits, 100000 to 999999")
         }
         self.urn = urn
-        name = try object.optional("name") ?? "URN \(urn)"
+        name = try object.optional("name") ?? ""
         source = try object.required("source")
     }
 }

@@ -22,7 +22,7 @@ public struct Context: Sendable {
         if let school {
             schools = schools.filter { $0.urn == school }
             guard !schools.isEmpty else {
-                throw UsageError.unknownSchool(urn: school, known: configuration.schools.map { "\($0.urn) (\($0.name))" })
+                throw UsageError.unknownSchool(urn: school, known: configuration.schools.map(\.displayName))
             }
         }
         return Context(
@@ -33,7 +33,7 @@ public struct Context: Sendable {
     /// The one school a command needs, or a usage error listing them.
     public func singleSchool(for command: String) throws -> Configuration.School {
         guard schools.count == 1, let school = schools.first else {
-            throw UsageError.oneSchoolRequired(command: command, known: schools.map { "\($0.urn) (\($0.name))" })
+            throw UsageError.oneSchoolRequired(command: command, known: schools.map(\.displayName))
         }
         return school
     }

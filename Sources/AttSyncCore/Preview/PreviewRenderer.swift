@@ -3,7 +3,7 @@ public enum PreviewRenderer {
     /// A table per school: each date of the run with its counts; with `detail`, per-code and
     /// per-year-group tables and the data-quality report of every date.
     public static func render(_ run: SchoolRun, detail: Bool) -> String {
-        var out = "\(run.school.name) (URN \(run.school.urn)): run date \(run.runDate.longDescription), "
+        var out = "\(run.school.displayName): run date \(run.runDate.longDescription), "
             + "\(run.figures.totalOnRollOnRunDate.grouped) pupils on roll\n"
         let labelled = run.changes != nil
         var table = TextTable(

@@ -38,7 +38,9 @@ public final class SourceDatabase {
                 try connection.execute("CREATE TEMP VIEW \"\(name)\" AS \(select)")
                 try connection.run("SELECT * FROM temp.\"\(name)\" LIMIT 0")
             } catch let error as SQLiteError {
-                throw .brokenView(name: name, message: error.message)
+                let hint = error.message.contains("circularly defined")
+                    ? "; to read the copy's own table of that name write main.\(name)" : ""
+                throw .brokenView(name: name, message: error.message + hint)
             } catch {
                 throw .brokenView(name: name, message: "\(error)")
             }
