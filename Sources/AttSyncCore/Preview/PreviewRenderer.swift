@@ -21,14 +21,17 @@ public enum PreviewRenderer {
             table.add(row)
         }
         out += table.render(indent: "  ")
+        if run.figures.days.contains(where: { !$0.hasMarks }) {
+            out += "  Dates without marks (-) are not sent.\n"
+        }
         if run.payload.isEmpty {
             out += "  No marks on any of these dates: nothing to send.\n"
         } else {
             let elements = run.payload.days.reduce(0) { count, day in
                 count + 2 * (run.figures.days.first { $0.day == day }?.onRoll.values.filter { $0 > 0 }.count ?? 0)
             }
-            out += "  Would send \(run.payload.days.count) date\(run.payload.days.count == 1 ? "" : "s"), "
-                + "\(elements.grouped) rows, \(run.payload.body.count.grouped) bytes, SHA-256 \(run.payload.sha256.prefix(12))…\n"
+            out += "  Would send \(counted(run.payload.days.count, "date")), \(counted(elements, "row")), "
+                + "\(counted(run.payload.body.count, "byte")), SHA-256 \(run.payload.sha256.prefix(12))…\n"
             if let last = run.history?.lastAccepted, last.sha256 == run.payload.sha256 {
                 out += "  Nothing changed since submission \(last.id): send will not send it again (--force sends it).\n"
             }
@@ -47,17 +50,17 @@ public enum PreviewRenderer {
         func total(_ value: (SessionFigures) -> Int) -> Int { days.reduce(0) { $0 + value($1.am) + value($1.pm) } }
         var notes: [String] = []
         let notOnRoll = total(\.notOnRoll)
-        if notOnRoll > 0 { notes.append("\(notOnRoll.grouped) marks of pupils not on roll (not sent)") }
+        if notOnRoll > 0 { notes.append(counted(notOnRoll, "mark") + " of pupils not on roll (not sent)") }
         let skipped = total(\.skippedTotal)
-        if skipped > 0 { notes.append("\(skipped.grouped) marks with unknown codes skipped") }
+        if skipped > 0 { notes.append(counted(skipped, "mark") + " with unknown codes skipped") }
         let wrong = total(\.wrongSession)
-        if wrong > 0 { notes.append("\(wrong.grouped) present marks in the wrong session") }
+        if wrong > 0 { notes.append(counted(wrong, "present mark") + " in the wrong session") }
         let duplicates = total(\.duplicates)
-        if duplicates > 0 { notes.append("\(duplicates.grouped) duplicate marks counted once") }
+        if duplicates > 0 { notes.append(counted(duplicates, "duplicate mark") + " counted once") }
         let unmarked = days.reduce(0) { $0 + $1.unmarked(.am) + $1.unmarked(.pm) }
-        if unmarked > 0 { notes.append("\(unmarked.grouped) unmarked sessions") }
+        if unmarked > 0 { notes.append(counted(unmarked, "unmarked session")) }
         let overlapping = days.reduce(0) { $0 + $1.overlappingEnrolments }
-        if overlapping > 0 { notes.append("\(overlapping.grouped) pupil-days with overlapping enrolments") }
+        if overlapping > 0 { notes.append(counted(overlapping, "pupil-day") + " with overlapping enrolments") }
         return notes
     }
 

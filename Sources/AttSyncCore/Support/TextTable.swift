@@ -39,3 +39,6 @@ extension Int {
         return (self < 0 ? "-" : "") + out
     }
 }
+
+/// `1 mark`, `2 marks`, `1,204 marks`.
+func counted(_ count: Int, _ noun: String) -> String { "\(count.grouped) \(noun)\(count == 1 ? "" : "s")" }
