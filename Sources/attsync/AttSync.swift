@@ -21,7 +21,7 @@ struct AttSync: ParsableCommand {
             78 configuration error.
             """,
         version: attsyncVersion,
-        subcommands: [Send.self, Preview.self]
+        subcommands: [Send.self, Preview.self, Consent.self, History.self]
     )
 }
 
@@ -63,6 +63,12 @@ struct CommonOptions: ParsableArguments {
             throw ExitCode(status.rawValue)
         }
     }
+}
+
+/// The run date, for `send` and `preview`.
+struct RunOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The run date (default: today in the configured time zone).", valueName: "YYYY-MM-DD"))
+    var date: DateArgument?
 }
 
 /// A `YYYY-MM-DD` command-line value.

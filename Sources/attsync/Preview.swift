@@ -7,15 +7,13 @@ extension AttSync {
             abstract: "Show what `send` would post, without sending anything.",
             discussion: """
                 By default a table per school: each date of the run with pupils on roll, AM and PM marks, \
-                unmarked sessions and whether the date is new, changed or unchanged since the DfE last \
-                accepted it. --detail adds per-code and per-year-group tables and the data-quality report. \
-                --json prints exactly the request body `send` would post (one school only).
+                unmarked sessions and, once something has been sent, whether the date is new, changed or \
+                unchanged since the DfE last accepted it. --detail adds per-code and per-year-group tables and \
+                the data-quality report. --json prints exactly the request body `send` would post (one school).
                 """)
 
         @OptionGroup var options: CommonOptions
-
-        @Option(help: ArgumentHelp("The run date (default: today in the configured time zone).", valueName: "YYYY-MM-DD"))
-        var date: DateArgument?
+        @OptionGroup var runDate: RunOptions
 
         @Flag(help: "Print exactly the JSON request body (needs one school).")
         var json = false
@@ -29,8 +27,7 @@ extension AttSync {
 
         func run() throws {
             try options.reporting {
-                try AttSyncCore.Preview.run(
-                    options.context(), date: date?.day, json: json, detail: detail, history: { _ in nil })
+                try AttSyncCore.Preview.run(options.context(), date: runDate.date?.day, json: json, detail: detail)
             }
         }
     }

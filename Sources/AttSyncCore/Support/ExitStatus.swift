@@ -32,6 +32,12 @@ public enum ExitStatus: Int32, Sendable {
             }
         case is DataError:
             self = .dataError
+        case let error as SendError:
+            self = error.exitStatus
+        case let error as Send.SubmissionFailed:
+            self = error.error.exitStatus
+        case let error as StateError:
+            self = error.exitStatus
         default:
             self = .software
         }
@@ -44,6 +50,8 @@ public enum UsageError: Error, Equatable, CustomStringConvertible {
     case unknownSchool(urn: String, known: [String])
     /// The command needs exactly one school and the configuration lists several.
     case oneSchoolRequired(command: String, known: [String])
+    /// `--by` was given an empty name.
+    case emptyName
 
     public var description: String {
         switch self {
@@ -51,6 +59,8 @@ public enum UsageError: Error, Equatable, CustomStringConvertible {
             return "no school with URN \(urn) in the configuration; it lists \(known.joined(separator: ", "))"
         case .oneSchoolRequired(let command, let known):
             return "\(command) needs one school: add --school with one of \(known.joined(separator: ", "))"
+        case .emptyName:
+            return "--by needs the name of the person giving or removing consent"
         }
     }
 }

@@ -1,0 +1,64 @@
+/// Why a school's send did not end with the DfE accepting it.
+public enum SendError: Error, Equatable, CustomStringConvertible {
+    /// Consent has not been given (or was removed) for the school.
+    case noConsent(school: String, urn: String)
+    /// The token endpoint refused the client (RFC 6749 §5.2): a configuration problem.
+    case tokenRejected(status: Int, error: String?, description: String?)
+    /// The token endpoint answered 200 with something that is not a usable token.
+    case tokenResponseInvalid(reason: String)
+    /// TLS failed: the certificate was refused. Never retried.
+    case tls(TransportError)
+    /// The server answered with a redirect, which a POST must never follow.
+    case redirected(url: String, status: Int, location: String?)
+    /// The DfE refused a fresh token too (HTTP 401 twice).
+    case unauthorised
+    /// The client lacks the role for the endpoint (HTTP 403).
+    case forbidden
+    /// The endpoint does not take this request (HTTP 404/405): the URL is wrong.
+    case endpointWrong(status: Int)
+    /// The DfE rejected the submission (HTTP 400/413/415/422 or another 4xx).
+    case rejected(status: Int, summary: String)
+    /// The service is retired (HTTP 410).
+    case retired
+    /// Transient failures outlasted the retry budget.
+    case gaveUp(reason: String)
+
+    public var description: String {
+        switch self {
+        case .noConsent(let school, let urn):
+            return "no consent to send for \(school): nothing was sent; a person with authority gives it with `attsync consent give --by \"NAME\" --school \(urn)`"
+        case .tokenRejected(let status, let error, let description):
+            let code = error.map { " \($0)" } ?? ""
+            let words = description.map { ": \($0)" } ?? ""
+            return "the token endpoint refused the client (HTTP \(status)\(code)\(words)); check dfe.token.clientId, the client secret, dfe.token.scope and dfe.token.authMethod"
+        case .tokenResponseInvalid(let reason):
+            return "the token endpoint's answer is not a usable token: \(reason)"
+        case .tls(let error):
+            return "\(error); nothing was sent"
+        case .redirected(let url, let status, let location):
+            return "\(url) answered HTTP \(status) redirecting to \(location ?? "(no Location)"); redirects are never followed: check the URL in the configuration"
+        case .unauthorised:
+            return "the DfE refused a freshly fetched token (HTTP 401 twice); check that the client is registered for the attendance API"
+        case .forbidden:
+            return "the DfE refused the request (HTTP 403): the client lacks the role for the attendance API"
+        case .endpointWrong(let status):
+            return "the DfE endpoint does not accept this request (HTTP \(status)); check dfe.endpoint"
+        case .rejected(let status, let summary):
+            return "the DfE rejected the submission (HTTP \(status)): \(summary)"
+        case .retired:
+            return "the DfE says the attendance service is retired (HTTP 410): consent was removed and sending has stopped"
+        case .gaveUp(let reason):
+            return "\(reason); the days stay pending and the next run sends them"
+        }
+    }
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .noConsent: return .noPermission
+        case .tokenRejected, .tls, .redirected, .unauthorised, .forbidden, .endpointWrong: return .configuration
+        case .tokenResponseInvalid, .gaveUp: return .temporaryFailure
+        case .rejected: return .dataError
+        case .retired: return .unavailable
+        }
+    }
+}

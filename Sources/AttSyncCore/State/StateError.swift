@@ -1,0 +1,41 @@
+/// A problem with the state directory, its lock or its database.
+public enum StateError: Error, Equatable, CustomStringConvertible {
+    /// The state directory cannot be created.
+    case cannotCreateDirectory(path: String, reason: String)
+    /// The state database cannot be opened, created or written (permissions, disk full).
+    case cannotWrite(path: String, reason: String)
+    /// Another process holds the state database locked beyond the busy timeout.
+    case busy(path: String)
+    /// Another attsync run holds the lock.
+    case locked(path: String)
+    /// The database was written by a newer attsync.
+    case newerSchema(path: String, found: Int, known: Int)
+    /// No submission with that id.
+    case noSuchSubmission(id: Int64)
+
+    public var description: String {
+        switch self {
+        case .cannotCreateDirectory(let path, let reason):
+            return "cannot create the state directory \(path): \(reason); check stateDirectory and its parent's permissions"
+        case .cannotWrite(let path, let reason):
+            return "cannot write the state database \(path): \(reason); nothing was sent"
+        case .busy(let path):
+            return "the state database \(path) is locked by another process; nothing was sent, try again later"
+        case .locked(let path):
+            return "another attsync run holds \(path); nothing was done, try again later"
+        case .newerSchema(let path, let found, let known):
+            return "the state database \(path) has schema version \(found), newer than this attsync knows (\(known)); upgrade attsync"
+        case .noSuchSubmission(let id):
+            return "no submission \(id); `attsync history` lists them"
+        }
+    }
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .cannotCreateDirectory: return .cannotCreate
+        case .cannotWrite, .newerSchema: return .ioError
+        case .busy, .locked: return .temporaryFailure
+        case .noSuchSubmission: return .usage
+        }
+    }
+}
