@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+@testable import AttSyncCore
+
+@Suite struct TokenProviderTests {
+    typealias Step = ScriptedTransport.Step
+
+    @Test func aTokenIsFetchedOnceAndReusedUntilShortlyBeforeItExpires() throws {
+        let clock = TestClock()
+        let transport = ScriptedTransport(["/token": [
+            .respond(200, body: #"{"token_type":"bearer","expires_in":"40","access_token":"first"}"#),
+            .respond(200, body: #"{"token_type":"Bearer","expires_in":3599,"access_token":"second"}"#),
+        ]])
+        let tokens = SendingFixtures.tokens(transport)
+        let policy = SendingFixtures.policy(clock)
+        #expect(try tokens.bearer(policy: policy) { _ in }.revealed == "first")
+        clock.advance(19)  // skew = min(30 s, half of 40 s) = 20 s: still valid at 19 s
+        #expect(try tokens.bearer(policy: policy) { _ in }.revealed == "first")
+        clock.advance(1.5)
+        #expect(try tokens.bearer(policy: policy) { _ in }.revealed == "second")
+        #expect(tokens.requests == 2)
+        tokens.invalidate()
+        _ = try? tokens.bearer(policy: policy) { _ in }
+        #expect(tokens.requests == 3)
+    }
+
+    @Test func clientSecretPostSendsTheCredentialsInTheForm() throws {
+        let transport = ScriptedTransport(["/token": [ScriptedTransport.goodToken]])
+        let tokens = SendingFixtures.tokens(transport, clientId: "id with space+plus", secret: "p%ss:w/rd= x")
+        _ = try tokens.bearer(policy: SendingFixtures.policy(TestClock())) { _ in }
+        let request = try #require(transport.requests.first)
+        #expect(request.method == "POST")
+        #expect(request.header("Content-Type") == "application/x-www-form-urlencoded")
+        #expect(request.header("Accept") == "application/json")
+        #expect(request.header("Authorization") == nil)
+        #expect(String(decoding: request.body, as: UTF8.self)
+            == "grant_type=client_credentials&scope=api%3A%2F%2Fattendance%2F.default&client_id=id+with+space%2Bplus&client_secret=p%25ss%3Aw%2Frd%3D+x")
+    }
+
+    @Test func clientSecretBasicFormEncodesBeforeBase64() throws {
+        let transport = ScriptedTransport(["/token": [ScriptedTransport.goodToken]])
+        let tokens = SendingFixtures.tokens(transport, method: .clientSecretBasic, clientId: "a:b c", secret: "+%:/= s")
+        _ = try tokens.bearer(policy: SendingFixtures.policy(TestClock())) { _ in }
+        let request = try #require(transport.requests.first)
+        let expected = "Basic " + Data("a%3Ab+c:%2B%25%3A%2F%3D+s".utf8).base64EncodedString()
+        #expect(request.header("Authorization") == expected)
+        #expect(!String(decoding: request.body, as: UTF8.self).contains("client_secret"))
+    }
+
+    @Test(arguments: [
+        ("not json", "not a JSON object"),
+        (#"{"token_type":"Bearer","expires_in":3599}"#, "no access_token"),
+        (#"{"token_type":"mac","expires_in":3599,"access_token":"t"}"#, "token_type is not Bearer"),
+        (#"{"token_type":"Bearer","expires_in":"soon","access_token":"t"}"#, "expires_in"),
+        (#"{"token_type":"Bearer","expires_in":0,"access_token":"t"}"#, "expires_in"),
+        (#"{"token_type":"Bearer","expires_in":true,"access_token":"t"}"#, "expires_in"),
+        (#"{"token_type":"Bearer","access_token":"t"}"#, "expires_in"),
+    ])
+    func aGarbageTokenResponseFailsWithoutRetryAndWithoutQuotingIt(body: String, reason: String) {
+        let transport = ScriptedTransport(["/token": [.respond(200, body: body)]])
+        var records: [AttemptRecord] = []
+        #expect {
+            try SendingFixtures.tokens(transport).bearer(policy: SendingFixtures.policy(TestClock())) { records.append($0) }
+        } throws: { error in
+            guard case SendError.tokenResponseInvalid(let found) = error else { return false }
+            return found.contains(reason) && !found.contains("\"t\"")
+        }
+        #expect(transport.requests.count == 1 && records.count == 1)
+        #expect(ExitStatus(for: SendError.tokenResponseInvalid(reason: reason)) == .temporaryFailure)
+    }
+
+    @Test(arguments: [
+        (401, #"{"error":"invalid_client"}"#, "invalid_client"),
+        (400, #"{"error":"invalid_scope","error_description":"AADSTS70011"}"#, "invalid_scope"),
+        (400, #"{"error":"unsupported_grant_type"}"#, "unsupported_grant_type"),
+    ])
+    func oauthErrorsAreConfigurationErrorsWithoutRetry(status: Int, body: String, code: String) {
+        let transport = ScriptedTransport(["/token": [.respond(status, body: body)]])
+        var records: [AttemptRecord] = []
+        #expect {
+            try SendingFixtures.tokens(transport).bearer(policy: SendingFixtures.policy(TestClock())) { records.append($0) }
+        } throws: { error in
+            guard case SendError.tokenRejected(let found, let error, _) = error else { return false }
+            return found == status && error == code && ExitStatus(for: SendError.tokenRejected(status: status, error: error, description: nil)) == .configuration
+        }
+        #expect(transport.requests.count == 1)
+        #expect(records.map(\.error) == [code])
+    }
+
+    @Test func transientTokenFailuresAreRetriedWithBackoffThenGiveUp() {
+        let clock = TestClock()
+        let transport = ScriptedTransport(["/token": [
+            .respond(503), .fail(.connectionFailed(host: "login.example", detail: "refused")), .respond(429, retryAfter: 7), .respond(500),
+        ]])
+        var records: [AttemptRecord] = []
+        #expect(throws: SendError.self) {
+            try SendingFixtures.tokens(transport).bearer(policy: SendingFixtures.policy(clock)) { records.append($0) }
+        }
+        #expect(transport.requests.count == 4, "retry.attempts = 4")
+        // Full jitter with random 0.5: half of 2, 4, 8 s; the 429 asked for 7 s, more than its 2 s.
+        #expect(clock.sleeps == [1, 2, 7])
+        #expect(records.map(\.waitedSeconds) == [1, 2, 7, nil])
+        #expect(records.map(\.httpStatus) == [503, nil, 429, 500])
+    }
+}
+
+@Suite struct FormEncodingTests {
+    @Test func unreservedCharactersStaySpacesBecomePlusEverythingElseIsPercentEncoded() {
+        #expect(formEncode("aZ09*-._") == "aZ09*-._")
+        #expect(formEncode("+ % : / = ") == "%2B+%25+%3A+%2F+%3D+")
+        #expect(formEncode("é") == "%C3%A9")
+    }
+}
