@@ -1207,6 +1207,9 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, on_stop)
     signal.signal(signal.SIGINT, on_stop)
     signal.signal(signal.SIGHUP, on_hup)
+    # A parent may start us with these signals blocked (a posix_spawn from a thread that blocks them,
+    # as Foundation's Process does from a dispatch thread): the mask is inherited, so unblock them.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT, signal.SIGHUP})
 
     # Handlers are in place before the port file tells anyone that the server is there.
     port = server.server_address[1]

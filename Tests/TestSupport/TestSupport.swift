@@ -34,31 +34,30 @@ public let repositoryRoot: String = {
 }()
 
 /// Runs a program to completion and returns its exit status and output.
+///
+/// Output goes through temporary files, not pipes: a long-lived child started meanwhile by another test
+/// (the DfE stand-in) could inherit a pipe's write end and keep it open for ever.
 @discardableResult
 public func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, stdin: String? = nil)
     throws -> (status: Int32, stdout: String, stderr: String)
 {
+    let scratch = try TemporaryDirectory()
+    defer { scratch.remove() }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     if let environment { process.environment = environment }
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    let input = Pipe()
-    process.standardInput = input
+    let input = try scratch.write("stdin", stdin ?? "")
+    FileManager.default.createFile(atPath: scratch.file("stdout"), contents: nil)
+    FileManager.default.createFile(atPath: scratch.file("stderr"), contents: nil)
+    process.standardInput = FileHandle(forReadingAtPath: input)
+    process.standardOutput = FileHandle(forWritingAtPath: scratch.file("stdout"))
+    process.standardError = FileHandle(forWritingAtPath: scratch.file("stderr"))
     try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try? input.fileHandleForWriting.close()
-    // Read both pipes concurrently so a full pipe cannot block the child.
-    nonisolated(unsafe) var errData = Data()
-    let group = DispatchGroup()
-    DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    let out = FileManager.default.contents(atPath: scratch.file("stdout")) ?? Data()
+    let err = FileManager.default.contents(atPath: scratch.file("stderr")) ?? Data()
+    return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
 }
 
 /// Writes a generated sample school with scripts/make-sample-school.py.

@@ -46,10 +46,7 @@ struct Workspace {
         env["ATTSYNC_CONFIG"] = nil
         env["NO_COLOR"] = "1"
         env.merge(environment) { $1 }
-        let command = arguments.first.map { [$0] } ?? []
-        let rest = Array(arguments.dropFirst())
-        return try runProcess(
-            Workspace.executable, command + (config ? ["--config", file("config.json")] : []) + rest, environment: env)
+        return try runProcess(Workspace.executable, arguments + (config ? ["--config", file("config.json")] : []), environment: env)
     }
 
     /// Runs a short Python script (with `sqlite3` imported) in this workspace.

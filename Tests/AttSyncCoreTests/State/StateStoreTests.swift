@@ -1,0 +1,86 @@
+import Foundation
+import TestSupport
+import Testing
+@testable import AttSyncCore
+
+@Suite struct StateStoreTests {
+    @Test func theDirectoryIsCreatedPrivateAndMigrationsRunOnce() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let stateDirectory = directory.file("state")
+        _ = try StateStore.open(directory: stateDirectory)
+        var status = stat()
+        stat(stateDirectory, &status)
+        #expect(status.st_mode & 0o777 == 0o700)
+        _ = try StateStore.open(directory: stateDirectory)
+        let db = try SQLiteConnection(path: stateDirectory + "/attsync.sqlite", mode: .readOnly, busyTimeoutMilliseconds: 100)
+        #expect(try db.scalar("SELECT count(*) FROM schema_migrations") == .integer(Int64(StateStore.migrations.count)))
+        #expect(try db.scalar("PRAGMA journal_mode") == .text("wal"))
+    }
+
+    @Test func aDatabaseFromANewerAttsyncIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        _ = try StateStore.open(directory: directory.path)
+        let db = try SQLiteConnection(path: directory.file("attsync.sqlite"), mode: .readWriteCreate, busyTimeoutMilliseconds: 100)
+        try db.run("INSERT INTO schema_migrations VALUES (99, 'from the future', '2030-01-01T00:00:00Z')")
+        #expect(throws: StateError.newerSchema(path: directory.file("attsync.sqlite"), found: 99, known: StateStore.migrations.count)) {
+            try StateStore.open(directory: directory.path)
+        }
+    }
+
+    @Test func consentHistoryAndTheConsentInForce() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try StateStore.open(directory: directory.path)
+        #expect(try store.consent(urn: "100000") == nil)
+        let given = Date(timeIntervalSince1970: 1_795_000_000)
+        try store.recordConsent(urn: "100000", action: .given, by: "Ann Head", osUser: "office", at: given)
+        #expect(try store.consent(urn: "100000")?.by == "Ann Head")
+        #expect(try store.consent(urn: "100001") == nil)
+        try store.recordConsent(urn: "100000", action: .removed, by: "Bob Governor", osUser: "office", at: given.addingTimeInterval(60))
+        #expect(try store.consent(urn: "100000") == nil)
+        #expect(try store.consentEvents(urn: "100000").map(\.action) == [.given, .removed])
+    }
+
+    @Test func submissionsAttemptsOutcomesAndAcceptedDays() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try StateStore.open(directory: directory.path)
+        var figures = DayFigures(day: Day(iso: "2026-11-27")!)
+        figures.onRoll = ["1": 1]
+        figures.am.read = 1
+        figures.am.counts = ["1": ["/": 1]]
+        let payload = Payload(urn: "100000", figures: SchoolFigures(days: [figures], totalOnRollOnRunDate: 1), sending: [figures.day])
+        let now = Date(timeIntervalSince1970: 1_795_000_000)
+        let first = try store.beginSubmission(urn: "100000", runDate: figures.day, payload: payload, forced: false, at: now)
+        try store.recordAttempt(submission: first, AttemptRecord(kind: .post, number: 1, startedAt: now, durationSeconds: 0.25, httpStatus: 503, retryAfterSeconds: 2, waitedSeconds: 2))
+        try store.recordAttempt(submission: first, AttemptRecord(kind: .post, number: 2, startedAt: now, durationSeconds: 0.1, httpStatus: 201))
+        try store.finishSubmission(first, urn: "100000", status: .accepted, httpStatus: 201, reference: "SUB-1", errors: [], reason: nil,
+                                   acceptedDays: payload.dayDigests, at: now)
+        let second = try store.beginSubmission(urn: "100000", runDate: figures.day, payload: payload, forced: true, at: now)
+        #expect(try store.markInterrupted(at: now) == 1)
+
+        let history = try store.acceptedHistory(urn: "100000", timeZone: TimeZone(identifier: "Europe/London")!)
+        #expect(history.acceptedDigests == payload.dayDigests)
+        #expect(history.lastAccepted?.id == first && history.lastAccepted?.sha256 == payload.sha256)
+
+        let listed = try store.submissions(urns: ["100000"], limit: 10)
+        #expect(listed.map(\.id) == [second, first])
+        #expect(listed.map(\.status) == [.interrupted, .accepted])
+        #expect(listed[1].attemptCount == 2 && listed[1].reference == "SUB-1" && listed[1].dates == ["2026-11-27"])
+        let (record, body, attempts) = try store.submission(id: first)
+        #expect(body == payload.body && record.bodySHA256 == payload.sha256)
+        #expect(attempts.map(\.httpStatus) == [503, 201] && attempts[0].waitedSeconds == 2 && attempts[0].durationSeconds == 0.25)
+        #expect(throws: StateError.noSuchSubmission(id: 99)) { try store.submission(id: 99) }
+    }
+
+    @Test func aSecondRunCannotTakeTheLock() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("attsync.lock")
+        let held = try RunLock(path: path)
+        #expect(throws: StateError.locked(path: path)) { try RunLock(path: path) }
+        withExtendedLifetime(held) {}
+    }
+}
