@@ -15,6 +15,10 @@ public final class SourceDatabase {
 
     public let path: String
     let connection: SQLiteConnection
+    /// Our own descriptor on the file SQLite reads: its size and modification time before and after a
+    /// read tell whether something overwrote the file in place meanwhile. (A copy replaced by rename is
+    /// harmless: both descriptors keep the old file.)
+    private let watch: Int32
 
     /// Opens the copy at `path` and creates `views` as TEMP views shadowing tables of the same name.
     /// - Throws: `SourceError`.
@@ -27,10 +31,13 @@ public final class SourceDatabase {
         }
         guard status.st_mode & S_IFMT == S_IFREG else { throw .cannotOpen(path: path, reason: "not a regular file") }
         guard status.st_size > 0 else { throw .damaged(path: path, reason: "empty (0 bytes)") }
+        watch = open(path, O_RDONLY | O_CLOEXEC)
+        guard watch >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         do {
             connection = try SQLiteConnection(path: path, mode: .readOnly, busyTimeoutMilliseconds: Self.busyTimeoutMilliseconds)
             _ = try connection.scalar("SELECT count(*) FROM sqlite_schema")
         } catch {
+            close(watch)
             throw Self.classify(error, path: path)
         }
         for (name, select) in views.sorted(by: { $0.key < $1.key }) {
@@ -46,6 +53,15 @@ public final class SourceDatabase {
             }
         }
         try checkSchema()
+    }
+
+    deinit { close(watch) }
+
+    /// Size and modification time of the file being read.
+    private func fingerprint() -> [Int] {
+        var status = stat()
+        fstat(watch, &status)
+        return [Int(status.st_size), status.st_mtim.tv_sec, status.st_mtim.tv_nsec]
     }
 
     /// Names every canonical table or column the copy (with its views) lacks.
@@ -87,12 +103,20 @@ public final class SourceDatabase {
 
     /// Runs `body` inside one read transaction, so every query sees the same snapshot of the copy.
     /// - Throws: `SourceError` for SQLite failures; errors thrown by `body` itself pass through.
+    /// - Throws: `SourceError.damaged` when the file was overwritten in place during the read: the
+    ///   result could mix old and new pages, so none is given.
     public func read<T>(_ body: () throws -> T) throws -> T {
+        let before = fingerprint()
+        let result: T
         do {
-            return try connection.transaction("DEFERRED", body)
+            result = try connection.transaction("DEFERRED", body)
         } catch let error as SQLiteError {
             throw Self.classify(error, path: path)
         }
+        guard fingerprint() == before else {
+            throw SourceError.damaged(path: path, reason: "changed while it was being read (overwritten in place)")
+        }
+        return result
     }
 
     /// Maps an SQLite failure on the copy to what the user should do about it.
