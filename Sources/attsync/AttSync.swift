@@ -27,12 +27,16 @@ struct AttSync: ParsableCommand {
 
 /// Options every command takes.
 struct CommonOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "The configuration file (default: $ATTSYNC_CONFIG, else /etc/attsync/config.json).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The configuration file (default: $ATTSYNC_CONFIG, else /etc/attsync/config.json).", valueName: "path"))
     var config: String?
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Act on this school only (its six-digit URN); without it, every school in the configuration.", valueName: "urn"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Act on this school only (its six-digit URN); without it, every school in the configuration.", valueName: "urn"))
     var school: String?
 
     @Flag(name: .shortAndLong, help: "Print nothing on success (errors still go to stderr).")

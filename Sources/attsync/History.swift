@@ -26,7 +26,8 @@ extension AttSync {
         }
 
         struct Show: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "One submission in full: every attempt, the DfE's errors, the exact body.")
+            static let configuration = CommandConfiguration(
+                abstract: "One submission in full: every attempt, the DfE's errors, the exact body.")
             @OptionGroup var options: CommonOptions
             @Argument(help: "The submission id, from `attsync history`.")
             var id: Int64

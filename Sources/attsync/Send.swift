@@ -16,7 +16,8 @@ extension AttSync {
         @OptionGroup var options: CommonOptions
         @OptionGroup var runDate: RunOptions
 
-        @Flag(help: "Read and aggregate exactly as send would and print what would be sent (as preview); contact no server, record nothing.")
+        @Flag(
+            help: "Read and aggregate exactly as send would and print what would be sent (as preview); contact no server, record nothing.")
         var dryRun = false
 
         @Flag(help: "Send even when the body is identical to the last accepted submission.")

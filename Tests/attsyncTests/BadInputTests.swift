@@ -5,16 +5,19 @@ import Testing
 /// The bad-input cases of docs/reliability.md that concern the configuration and the MIS copy: each
 /// gets its exit code, a message naming the problem, nothing on stdout and nothing created.
 @Suite struct BadInputTests {
-    func expectFailure(_ workspace: Workspace, _ status: Int32, _ fragments: [String], arguments: [String] = ["preview", "--date", "2026-11-27"],
-                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectFailure(
+        _ workspace: Workspace, _ status: Int32, _ fragments: [String], arguments: [String] = ["preview", "--date", "2026-11-27"],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let result = try workspace.run(arguments)
         #expect(result.status == status, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
         for fragment in fragments {
             #expect(result.stderr.contains(fragment), "stderr: \(result.stderr)", sourceLocation: sourceLocation)
         }
         #expect(result.stdout.isEmpty, sourceLocation: sourceLocation)
-        #expect(!FileManager.default.fileExists(atPath: workspace.file("state")), "no state directory is created",
-                sourceLocation: sourceLocation)
+        #expect(
+            !FileManager.default.fileExists(atPath: workspace.file("state")), "no state directory is created",
+            sourceLocation: sourceLocation)
     }
 
     @Test func aMissingSourceExits66AndIsNotCreated() throws {
@@ -44,7 +47,8 @@ import Testing
     @Test func missingTablesAndColumnsAreNamed() throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
-        try workspace.python("""
+        try workspace.python(
+            """
             db = sqlite3.connect('mis.sqlite')
             db.execute('ALTER TABLE enrolments RENAME COLUMN end_date TO leaving_date')
             db.execute('DROP TABLE attendance_marks')
@@ -54,7 +58,8 @@ import Testing
     }
 
     @Test func aBrokenViewIsNamedAndAWorkingViewMapsAnotherLayout() throws {
-        let broken = #"[{ "urn": "100000", "source": { "path": "mis.sqlite", "views": { "enrolments": "SELECT nonsense FROM main.enrolments" } } }]"#
+        let broken =
+            #"[{ "urn": "100000", "source": { "path": "mis.sqlite", "views": { "enrolments": "SELECT nonsense FROM main.enrolments" } } }]"#
         let workspace = try Workspace(configuration: Workspace.configuration(schools: broken))
         defer { workspace.remove() }
         try expectFailure(workspace, 78, ["source.views.enrolments", "no such column: nonsense"])
@@ -62,7 +67,8 @@ import Testing
         try workspace.directory.write("config.json", Workspace.configuration())
         let canonical = try workspace.run(["preview", "--date", "2026-11-27", "--json"])
         #expect(canonical.status == 0)
-        try workspace.python("""
+        try workspace.python(
+            """
             db = sqlite3.connect('mis.sqlite')
             db.execute('ALTER TABLE attendance_marks RENAME TO roll_call')
             db.execute('ALTER TABLE roll_call RENAME COLUMN session TO period')
@@ -80,16 +86,19 @@ import Testing
     @Test func invalidRowsExit65WithCountsAndNoPupilIdentifiers() throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
-        try workspace.python("""
+        try workspace.python(
+            """
             db = sqlite3.connect('mis.sqlite')
             db.execute("UPDATE attendance_marks SET session = 'am' WHERE rowid IN (SELECT rowid FROM attendance_marks WHERE date = '2026-11-26' AND session = 'AM' LIMIT 4)")
             db.execute("INSERT INTO attendance_marks VALUES ('P-SECRET-1', '2026-11-31', 'AM', '/')")
             db.commit()
             """)
-        try expectFailure(workspace, 65, [
-            "4 attendance_marks rows with a session other than AM or PM", "'am'",
-            "1 attendance_marks rows with a date that is not a real YYYY-MM-DD date", "'2026-11-31'", "nothing was sent",
-        ])
+        try expectFailure(
+            workspace, 65,
+            [
+                "4 attendance_marks rows with a session other than AM or PM", "'am'",
+                "1 attendance_marks rows with a date that is not a real YYYY-MM-DD date", "'2026-11-31'", "nothing was sent",
+            ])
         let result = try workspace.run(["preview", "--date", "2026-11-27"])
         #expect(!result.stderr.contains("P-SECRET") && !result.stderr.contains("P0"))
     }
@@ -97,14 +106,17 @@ import Testing
     @Test func anUnknownCodeExits65WithHowToMapItOrIsSkipped() throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
-        try workspace.python("""
+        try workspace.python(
+            """
             db = sqlite3.connect('mis.sqlite')
             db.execute("UPDATE attendance_marks SET code = 'ZZ9' WHERE rowid IN (SELECT rowid FROM attendance_marks WHERE date = '2026-11-26' LIMIT 3)")
             db.commit()
             """)
         try expectFailure(workspace, 65, ["\"ZZ9\": 3 marks on 2026-11-26", "codes", "\"skip\""])
-        try workspace.directory.write("config.json", Workspace.configuration(extra: #""codes": {"map": {"I02": "I", "X01": "X", "V01": "V"}, "unknown": "skip"}"#)
-            .replacingOccurrences(of: #""codes": { "map": { "I02": "I", "X01": "X", "V01": "V" } },"#, with: ""))
+        try workspace.directory.write(
+            "config.json",
+            Workspace.configuration(extra: #""codes": {"map": {"I02": "I", "X01": "X", "V01": "V"}, "unknown": "skip"}"#)
+                .replacingOccurrences(of: #""codes": { "map": { "I02": "I", "X01": "X", "V01": "V" } },"#, with: ""))
         let skipped = try workspace.run(["preview", "--date", "2026-11-27", "--detail"])
         #expect(skipped.status == 0, "\(skipped.stderr)")
         let skippedLines = skipped.stdout.split(separator: "\n").filter { $0.contains("skipped in") }

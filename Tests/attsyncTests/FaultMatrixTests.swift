@@ -1,14 +1,17 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import AttSyncCore
 
 /// The fault matrix of docs/reliability.md, row by row (rows 8, 9, 10 and 16 are in SendTests, row 23 in
 /// BadInputTests, row 24 in SourceSnapshotTests), each against the real stand-in over HTTPS.
 @Suite struct FaultMatrixTests {
     /// A workspace with a stand-in and consent given.
-    func start(_ settings: [String: Any] = [:], configuration: String = "", schools: String? = nil, http: Bool = false,
-               consent: Bool = true) throws -> StandIn {
+    func start(
+        _ settings: [String: Any] = [:], configuration: String = "", schools: String? = nil, http: Bool = false,
+        consent: Bool = true
+    ) throws -> StandIn {
         let standin = try StandIn(try Workspace(), settings: settings, configuration: configuration, schools: schools, http: http)
         if consent {
             let given = try standin.attsync(["consent", "give", "--by", "Ann Head"])
@@ -38,7 +41,8 @@ import Testing
         (400, #"{"error":"unsupported_grant_type"}"#, "unsupported_grant_type"),
     ])
     func tokenEndpointRefusalIsAConfigurationError(status: Int, body: String, code: String) throws {
-        let standin = try start(faults(token: [["status": status, "body": body, "headers": ["Content-Type": "application/json", "WWW-Authenticate": "Basic"]]]))
+        let standin = try start(
+            faults(token: [["status": status, "body": body, "headers": ["Content-Type": "application/json", "WWW-Authenticate": "Basic"]]]))
         defer { standin.workspace.remove() }
         let result = try send(standin)
         #expect(result.status == 78)
@@ -60,8 +64,10 @@ import Testing
     }
 
     // Row 3
-    @Test(arguments: ["garbage", #"{"token_type":"Bearer","expires_in":3599}"#, #"{"token_type":"mac","expires_in":3599,"access_token":"x"}"#,
-                      #"{"token_type":"Bearer","expires_in":"never","access_token":"x"}"#])
+    @Test(arguments: [
+        "garbage", #"{"token_type":"Bearer","expires_in":3599}"#, #"{"token_type":"mac","expires_in":3599,"access_token":"x"}"#,
+        #"{"token_type":"Bearer","expires_in":"never","access_token":"x"}"#,
+    ])
     func aGarbageTokenIsAFailedFetch(body: String) throws {
         let standin = try start(faults(token: [["status": 200, "body": body]]))
         defer { standin.workspace.remove() }
@@ -69,7 +75,8 @@ import Testing
         #expect(result.status == 75)
         #expect(standin.requests(to: "/attendances").isEmpty)
         let show = try standin.attsync(["history", "show", "1"])
-        #expect(show.stdout.contains("not a usable token") || show.stdout.contains("access_token") || show.stdout.contains("expires_in")
+        #expect(
+            show.stdout.contains("not a usable token") || show.stdout.contains("access_token") || show.stdout.contains("expires_in")
                 || show.stdout.contains("Bearer") || show.stdout.contains("JSON"))
     }
 
@@ -133,7 +140,9 @@ import Testing
         let standin = try start(faults(attendances: [["status": 429, "headers": ["Retry-After": retryAfter]]]))
         defer { standin.workspace.remove() }
         #expect(try send(standin).status == 0)
-        let attempt = try standin.attsync(["history", "show", "1"]).stdout.split(separator: "\n").first { $0.hasPrefix("  post") && $0.contains("429") }
+        let attempt = try standin.attsync(["history", "show", "1"]).stdout.split(separator: "\n").first {
+            $0.hasPrefix("  post") && $0.contains("429")
+        }
         #expect(attempt != nil)
         if retryAfter == "1" { #expect(attempt?.contains("1 s  ") == true, "\(String(describing: attempt))") }
     }
@@ -209,12 +218,15 @@ import Testing
 
     // Row 19
     @Test func aRunKilledWhileThePostIsInFlightIsFinishedByTheNextRun() throws {
-        let standin = try start(faults(attendances: [["kind": "acceptThenStall", "seconds": 30]]),
-                                configuration: #""stateDirectory": "state""#)
+        let standin = try start(
+            faults(attendances: [["kind": "acceptThenStall", "seconds": 30]]),
+            configuration: #""stateDirectory": "state""#)
         defer { standin.workspace.remove() }
         let config = standin.workspace.file("config.json")
-        try standin.workspace.directory.write("config.json", try String(contentsOfFile: config, encoding: .utf8)
-            .replacingOccurrences(of: #""timeoutSeconds": 2"#, with: #""timeoutSeconds": 60"#))
+        try standin.workspace.directory.write(
+            "config.json",
+            try String(contentsOfFile: config, encoding: .utf8)
+                .replacingOccurrences(of: #""timeoutSeconds": 2"#, with: #""timeoutSeconds": 60"#))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Workspace.executable)
         process.arguments = ["send", "--date", "2026-11-27", "--config", config]
@@ -256,13 +268,16 @@ import Testing
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let ready = standin.workspace.file("holder.ready")
-        holder.arguments = ["python3", "-c", """
+        holder.arguments = [
+            "python3", "-c",
+            """
             import sqlite3, time, pathlib
             db = sqlite3.connect('\(standin.workspace.file("state/attsync.sqlite"))', isolation_level=None)
             db.execute('BEGIN EXCLUSIVE')
             pathlib.Path('\(ready)').write_text('ready')
             time.sleep(20)
-            """]
+            """,
+        ]
         try holder.run()
         defer { kill(holder.processIdentifier, SIGKILL) }
         for _ in 0..<200 where !FileManager.default.fileExists(atPath: ready) { usleep(25_000) }
@@ -284,7 +299,8 @@ import Testing
     @Test func afterAWeekOffCatchUpSendsTheMissedSchoolDaysOldestFirst() throws {
         let standin = try start(configuration: #""window": { "schoolDays": 3, "catchUpSchoolDays": 4 }"#)
         defer { standin.workspace.remove() }
-        try standin.workspace.python("""
+        try standin.workspace.python(
+            """
             db = sqlite3.connect('state/attsync.sqlite')
             db.execute("UPDATE consent_events SET at = '2026-11-09T08:00:00.000Z'")
             db.commit()
@@ -302,19 +318,23 @@ import Testing
         #expect(finished)
         let bodies = standin.requests(to: "/attendances").map { post in
             var dates: [String] = []
-            let elements = ((try? JSONSerialization.jsonObject(with: Data((post["body"] as? String ?? "").utf8))) as? [String: Any])?["submissionData"]
+            let elements = ((try? JSONSerialization.jsonObject(with: Data((post["body"] as? String ?? "").utf8))) as? [String: Any])?[
+                "submissionData"]
             for case let element as [String: Any] in elements as? [Any] ?? [] {
                 if let date = element["date"] as? String, dates.last != date { dates.append(date) }
             }
             return dates
         }
-        #expect(bodies.first == ["2026-11-09", "2026-11-10", "2026-11-11", "2026-11-12", "2026-11-25", "2026-11-26", "2026-11-27"],
-                "the four oldest missed days first, then the window")
+        #expect(
+            bodies.first == ["2026-11-09", "2026-11-10", "2026-11-11", "2026-11-12", "2026-11-25", "2026-11-26", "2026-11-27"],
+            "the four oldest missed days first, then the window")
         let window = ["2026-11-25", "2026-11-26", "2026-11-27"]
         let caughtUp = bodies.flatMap { $0 }.filter { !window.contains($0) }
         #expect(caughtUp == caughtUp.sorted() && Set(caughtUp).count == caughtUp.count, "each missed day sent once, oldest first")
         let schoolDays = SchoolCalendar().schoolDays(from: Day(iso: "2026-11-09")!, before: Day(iso: "2026-11-25")!).map(\.description)
-        #expect(Set(schoolDays).subtracting(caughtUp).count <= 2, "only days without marks (INSET) are left: \(Set(schoolDays).subtracting(caughtUp))")
+        #expect(
+            Set(schoolDays).subtracting(caughtUp).count <= 2,
+            "only days without marks (INSET) are left: \(Set(schoolDays).subtracting(caughtUp))")
         #expect(Set(standin.store()["100000"]?.keys.map { $0 } ?? []) == Set(caughtUp + window))
     }
 

@@ -12,7 +12,8 @@ import Testing
         #expect(first.stdout == second.stdout)
         #expect(first.stdout.hasPrefix(#"{"urn":100000,"totalNoOfPupils":"#) && first.stdout.hasSuffix("]}\n"))
         try Data(first.stdout.utf8).write(to: URL(fileURLWithPath: workspace.file("body.json")))
-        let validation = try runProcess("/usr/bin/env", ["python3", repositoryRoot + "/scripts/validate-body.py", workspace.file("body.json")])
+        let validation = try runProcess(
+            "/usr/bin/env", ["python3", repositoryRoot + "/scripts/validate-body.py", workspace.file("body.json")])
         #expect(validation.status == 0, "\(validation.stdout)\(validation.stderr)")
     }
 
@@ -110,6 +111,7 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     }
     let golden = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "(no golden file \(name))"
-    #expect(text == golden, "differs from Golden/\(name); rerun with ATTSYNC_UPDATE_GOLDEN=1 if the change is intended",
-            sourceLocation: sourceLocation)
+    #expect(
+        text == golden, "differs from Golden/\(name); rerun with ATTSYNC_UPDATE_GOLDEN=1 if the change is intended",
+        sourceLocation: sourceLocation)
 }

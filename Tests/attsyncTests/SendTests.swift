@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import AttSyncCore
 
 /// `attsync send` over real HTTPS (libcurl, certificate verification) against the DfE stand-in.
@@ -83,8 +84,10 @@ import Testing
     @Test func softErrorsAreAcceptedWithWarningsShownWithTheirPaths() throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
-        let warning: [String: Any] = ["code": "VAL104", "title": "Invalid attendance code", "detail": "ZZ",
-                                      "path": "$.submissionData[3].attendances[1].attendanceCode"]
+        let warning: [String: Any] = [
+            "code": "VAL104", "title": "Invalid attendance code", "detail": "ZZ",
+            "path": "$.submissionData[3].attendances[1].attendanceCode",
+        ]
         let standin = try StandIn(workspace, settings: ["faults": ["attendances": [["kind": "softErrors", "errors": [warning]]]]])
         try giveConsent(standin)
         let sent = try standin.attsync(["send", "--date", "2026-11-27"])
@@ -93,7 +96,9 @@ import Testing
         let history = try standin.attsync(["history"])
         #expect(history.stdout.contains("⚠ 1 warning"))
         let show = try standin.attsync(["history", "show", "1"])
-        #expect(show.stdout.contains("VAL104 Invalid attendance code: ZZ") && show.stdout.contains("at $.submissionData[3].attendances[1].attendanceCode"))
+        #expect(
+            show.stdout.contains("VAL104 Invalid attendance code: ZZ")
+                && show.stdout.contains("at $.submissionData[3].attendances[1].attendanceCode"))
         let again = try standin.attsync(["send", "--date", "2026-11-27"])
         #expect(again.stdout.contains("nothing changed"), "the days count as sent")
     }
@@ -152,16 +157,26 @@ import Testing
     @Test func noSecretSubscriptionKeyOrTokenLeaksEvenWhenVerbose() throws {
         let workspace = try Workspace()
         defer { workspace.remove() }
-        let standin = try StandIn(workspace, settings: ["faults": ["attendances": [["status": 503], ["status": 401, "headers": ["WWW-Authenticate": "Bearer error=\"invalid_token\""]]]]])
+        let standin = try StandIn(
+            workspace,
+            settings: [
+                "faults": [
+                    "attendances": [["status": 503], ["status": 401, "headers": ["WWW-Authenticate": "Bearer error=\"invalid_token\""]]]
+                ]
+            ])
         var output = ""
-        for arguments in [["consent", "give", "--by", "Ann Head"], ["send", "--date", "2026-11-27", "--verbose"], ["history"],
-                          ["history", "show", "1"], ["history", "show", "1", "--json"], ["preview", "--date", "2026-11-27", "--detail"]] {
+        for arguments in [
+            ["consent", "give", "--by", "Ann Head"], ["send", "--date", "2026-11-27", "--verbose"], ["history"],
+            ["history", "show", "1"], ["history", "show", "1", "--json"], ["preview", "--date", "2026-11-27", "--detail"],
+        ] {
             let result = try standin.attsync(arguments + ["--verbose"].filter { _ in arguments[0] != "send" })
             #expect(result.status == 0, "\(arguments): \(result.stderr)")
             output += result.stdout + result.stderr
         }
         #expect(output.contains("POST") && output.contains("<redacted>"), "verbose tracing ran")
-        let tokens = standin.requests(to: "/attendances").compactMap { $0.header("Authorization")?.replacingOccurrences(of: "Bearer ", with: "") }
+        let tokens = standin.requests(to: "/attendances").compactMap {
+            $0.header("Authorization")?.replacingOccurrences(of: "Bearer ", with: "")
+        }
         #expect(Set(tokens).count == 2, "a fresh token was fetched after the 401")
         var stored = Data()
         for name in ["attsync.sqlite", "attsync.sqlite-wal"] {

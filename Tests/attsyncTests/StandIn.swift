@@ -19,8 +19,10 @@ final class StandIn {
     ///   - certificate: which of make-test-certs.sh's leaf certificates the server presents.
     ///   - configuration: extra top-level keys of attsync's configuration (JSON text).
     ///   - schools: attsync's schools list (JSON text).
-    init(_ workspace: Workspace, settings: [String: Any] = [:], certificate: String = "server", configuration: String = "",
-         schools: String? = nil, http: Bool = false) throws {
+    init(
+        _ workspace: Workspace, settings: [String: Any] = [:], certificate: String = "server", configuration: String = "",
+        schools: String? = nil, http: Bool = false
+    ) throws {
         self.workspace = workspace
         let certs = workspace.file("certs")
         if !FileManager.default.fileExists(atPath: certs + "/ca.pem") {
@@ -38,9 +40,12 @@ final class StandIn {
         try? FileManager.default.removeItem(atPath: portFile)
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", repositoryRoot + "/scripts/dfe_standin.py",
-                             "--cert", "\(certs)/\(certificate).pem", "--key", "\(certs)/\(certificate).key",
-                             "--config", workspace.file("standin.json"), "--record", record, "--port-file", portFile] + (http ? ["--http"] : [])
+        process.arguments =
+            [
+                "python3", repositoryRoot + "/scripts/dfe_standin.py",
+                "--cert", "\(certs)/\(certificate).pem", "--key", "\(certs)/\(certificate).key",
+                "--config", workspace.file("standin.json"), "--record", record, "--port-file", portFile,
+            ] + (http ? ["--http"] : [])
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
         var port: Int?
@@ -67,7 +72,9 @@ final class StandIn {
               "retry": { "attempts": 3, "baseDelaySeconds": 0.01, "maxDelaySeconds": 0.05, "maxElapsedSeconds": 20 }
             }
             """
-        try workspace.directory.write("config.json", """
+        try workspace.directory.write(
+            "config.json",
+            """
             {
               \(configuration.isEmpty ? "" : configuration + ",")
               "codes": { "map": { "I02": "I", "X01": "X", "V01": "V" } },

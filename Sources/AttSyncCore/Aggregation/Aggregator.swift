@@ -126,8 +126,10 @@ public struct Aggregator {
                     tally.skipped[recorded, default: 0] += count
                     if let yearGroup { tally.markedOnRoll[yearGroup, default: 0] += count }
                 } else {
-                    var entry = unknown[recorded] ?? DataError.UnknownCode(
-                        code: recorded, mappedTo: national == recorded ? nil : national, count: 0, days: [])
+                    var entry =
+                        unknown[recorded]
+                        ?? DataError.UnknownCode(
+                            code: recorded, mappedTo: national == recorded ? nil : national, count: 0, days: [])
                     entry.count += count
                     if entry.days.last != day { entry.days.append(day) }
                     unknown[recorded] = entry
@@ -194,9 +196,11 @@ public struct Aggregator {
                 examples.append("date \(row.text(0) ?? "") session \(row.text(1) ?? "") code \(row.text(2) ?? "")")
             }
         }
-        return [.init(
-            what: "attendance_marks rows with a date that is not a real YYYY-MM-DD date",
-            count: bad.reduce(0) { $0 + $1.count }, examples: examples)]
+        return [
+            .init(
+                what: "attendance_marks rows with a date that is not a real YYYY-MM-DD date",
+                count: bad.reduce(0) { $0 + $1.count }, examples: examples)
+        ]
     }
 
     /// Marks on the run's dates with a bad session, no code or no pupil.

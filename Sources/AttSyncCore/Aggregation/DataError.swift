@@ -35,7 +35,8 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
                 + lines.joined(separator: "\n")
         case .unknownCodes(let codes):
             let lines = codes.map { code in
-                let shown = code.days.prefix(5).map(\.description).joined(separator: ", ")
+                let shown =
+                    code.days.prefix(5).map(\.description).joined(separator: ", ")
                     + (code.days.count > 5 ? " and \(code.days.count - 5) more dates" : "")
                 let mapped = code.mappedTo.map { " (mapped to \"\($0)\", which is not in force then)" } ?? ""
                 return "  \"\(code.code)\"\(mapped): \(code.count) mark\(code.count == 1 ? "" : "s") on \(shown)"

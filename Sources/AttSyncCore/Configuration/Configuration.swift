@@ -119,9 +119,11 @@ extension CodingUserInfoKey {
 
 extension Configuration: Decodable {
     public init(from decoder: any Decoder) throws {
-        let object = try ConfigObject(decoder, keys: [
-            "version", "timeZone", "stateDirectory", "window", "codes", "dfe", "schools",
-        ])
+        let object = try ConfigObject(
+            decoder,
+            keys: [
+                "version", "timeZone", "stateDirectory", "window", "codes", "dfe", "schools",
+            ])
         version = try object.integer("version") ?? Defaults.version
         guard version == Defaults.version else {
             throw object.invalid("version", "unsupported version \(version): this attsync reads version \(Defaults.version)")
@@ -132,8 +134,10 @@ extension Configuration: Decodable {
         }
         timeZone = zone
         stateDirectory = try object.path("stateDirectory") ?? object.resolve(Defaults.stateDirectory)
-        window = try object.optional("window") ?? Window(
-            schoolDays: Defaults.schoolDays, nonSchoolDays: [], catchUpSchoolDays: Defaults.catchUpSchoolDays)
+        window =
+            try object.optional("window")
+            ?? Window(
+                schoolDays: Defaults.schoolDays, nonSchoolDays: [], catchUpSchoolDays: Defaults.catchUpSchoolDays)
         codes = try object.optional("codes") ?? Codes(map: [:], unknown: Defaults.unknownCodes)
         dfe = try object.required("dfe")
         schools = try object.required("schools")
@@ -183,7 +187,8 @@ extension Configuration.Codes: Decodable {
             guard Catalogue.isNationalCode(national) else {
                 throw ConfigurationError.invalid(
                     key: object.keyPath("map") + "." + local,
-                    message: "\"\(national)\" is not a national attendance code; map \(local) to one of the codes in docs/attendance-codes.md")
+                    message:
+                        "\"\(national)\" is not a national attendance code; map \(local) to one of the codes in docs/attendance-codes.md")
             }
         }
         let policy: String = try object.optional("unknown") ?? Configuration.Defaults.unknownCodes.rawValue
@@ -227,9 +232,11 @@ extension Configuration.Retry: Decodable {
 
 extension Configuration.DfE: Decodable {
     public init(from decoder: any Decoder) throws {
-        let object = try ConfigObject(decoder, keys: [
-            "endpoint", "token", "subscriptionKey", "caBundle", "timeoutSeconds", "retry",
-        ])
+        let object = try ConfigObject(
+            decoder,
+            keys: [
+                "endpoint", "token", "subscriptionKey", "caBundle", "timeoutSeconds", "retry",
+            ])
         endpoint = try object.url("endpoint")
         token = try object.required("token")
         subscriptionKey = try object.optional("subscriptionKey")
@@ -237,9 +244,11 @@ extension Configuration.DfE: Decodable {
         if let caBundle {
             let text = (try? String(contentsOfFile: caBundle, encoding: .utf8)) ?? ""
             guard text.contains("-----BEGIN CERTIFICATE-----") else {
-                throw object.invalid("caBundle", FileManager.default.fileExists(atPath: caBundle)
-                    ? "\(caBundle) holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
-                    : "\(caBundle) does not exist")
+                throw object.invalid(
+                    "caBundle",
+                    FileManager.default.fileExists(atPath: caBundle)
+                        ? "\(caBundle) holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
+                        : "\(caBundle) does not exist")
             }
         }
         timeoutSeconds = try object.positive("timeoutSeconds") ?? Configuration.Defaults.timeoutSeconds
@@ -322,7 +331,8 @@ struct ConfigObject {
             throw ConfigurationError.invalid(key: Self.keyPath(codingPath), message: "expected an object {…}")
         }
         for key in container.allKeys where !keys.contains(key.stringValue) {
-            let suggestion = keys.first { editDistance($0.lowercased(), key.stringValue.lowercased()) <= 2 }
+            let suggestion =
+                keys.first { editDistance($0.lowercased(), key.stringValue.lowercased()) <= 2 }
                 .map { "did you mean \"\($0)\"?" } ?? "known keys: \(keys.joined(separator: ", "))"
             throw ConfigurationError.invalid(key: keyPath(key.stringValue), message: "unknown key; \(suggestion)")
         }

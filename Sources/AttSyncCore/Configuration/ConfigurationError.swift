@@ -28,7 +28,8 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
         case .invalid(let key, let message):
             return "\(key): \(message)"
         case .inlineSecret(let key):
-            return "\(key): a secret written in the configuration is refused; put it in a file (chmod 600) and write {\"file\": \"PATH\"}, or in an environment variable and write {\"env\": \"NAME\"}"
+            return
+                "\(key): a secret written in the configuration is refused; put it in a file (chmod 600) and write {\"file\": \"PATH\"}, or in an environment variable and write {\"env\": \"NAME\"}"
         case .secretEnvironmentMissing(let key, let variable):
             return "\(key): the environment variable \(variable) is unset or empty"
         case .secretFileUnreadable(let key, let path, let reason):

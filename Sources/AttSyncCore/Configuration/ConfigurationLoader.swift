@@ -11,7 +11,8 @@ extension Configuration {
     public static func load(path: String) throws(ConfigurationError) -> Configuration {
         var status = stat()
         guard stat(path, &status) == 0 else {
-            let reason = errno == ENOENT
+            let reason =
+                errno == ENOENT
                 ? "no such file (give --config PATH or set ATTSYNC_CONFIG; config.example.json shows every key)"
                 : String(cString: strerror(errno))
             throw .unreadable(path: path, reason: reason)
@@ -46,7 +47,8 @@ extension Configuration {
         case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
             return .invalid(key: ConfigObject.keyPath(context.codingPath), message: "expected \(kind(of: type))")
         case .dataCorrupted(let context):
-            let detail = context.debugDescription.contains("does not fit")
+            let detail =
+                context.debugDescription.contains("does not fit")
                 ? "the number is out of range" : context.debugDescription
             return .invalid(key: ConfigObject.keyPath(context.codingPath), message: detail)
         case .keyNotFound(let key, let context):

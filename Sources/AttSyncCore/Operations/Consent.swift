@@ -13,7 +13,9 @@ public enum Consent {
         for school in context.schools {
             try store.recordConsent(urn: school.urn, action: action, by: person, osUser: user, at: now)
             let verb = action == .given ? "given" : "removed"
-            context.console.result("consent \(verb) for \(school.displayName) by \(person) (user \(user)) at \(localTime(now, context.configuration.timeZone))\n")
+            context.console.result(
+                "consent \(verb) for \(school.displayName) by \(person) (user \(user)) at \(localTime(now, context.configuration.timeZone))\n"
+            )
         }
     }
 

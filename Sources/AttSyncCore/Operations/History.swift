@@ -4,7 +4,8 @@ import Foundation
 public enum History {
     /// Prints the newest `limit` submissions of the schools of `context`, as a table or JSON.
     public static func list(_ context: Context, limit: Int, json: Bool) throws {
-        let records = try StateStore.openExisting(directory: context.configuration.stateDirectory)?
+        let records =
+            try StateStore.openExisting(directory: context.configuration.stateDirectory)?
             .submissions(urns: context.schools.map(\.urn), limit: limit) ?? []
         if json {
             context.console.result(encode(records) + "\n")
@@ -15,7 +16,8 @@ public enum History {
             return
         }
         let zone = context.configuration.timeZone
-        var table = TextTable(["id", "when", "school", "dates", "status", "HTTP", "DfE reference", "attempts", "reason"], numeric: [0, 5, 7])
+        var table = TextTable(
+            ["id", "when", "school", "dates", "status", "HTTP", "DfE reference", "attempts", "reason"], numeric: [0, 5, 7])
         for record in records {
             table.add([
                 String(record.id), localTime(record.createdAt, zone), record.urn,
@@ -46,8 +48,10 @@ public enum History {
             let detail = Detail(
                 submission: record,
                 attempts: attempts.map {
-                    Attempt(kind: $0.kind.rawValue, number: $0.number, startedAt: $0.startedAt, durationSeconds: $0.durationSeconds,
-                            httpStatus: $0.httpStatus, error: $0.error, retryAfterSeconds: $0.retryAfterSeconds, waitedSeconds: $0.waitedSeconds)
+                    Attempt(
+                        kind: $0.kind.rawValue, number: $0.number, startedAt: $0.startedAt, durationSeconds: $0.durationSeconds,
+                        httpStatus: $0.httpStatus, error: $0.error, retryAfterSeconds: $0.retryAfterSeconds, waitedSeconds: $0.waitedSeconds
+                    )
                 },
                 body: String(decoding: body, as: UTF8.self))
             context.console.result(encode(detail) + "\n")
@@ -69,7 +73,8 @@ public enum History {
         var table = TextTable(["kind", "#", "started", "ms", "HTTP", "Retry-After", "waited", "problem"], numeric: [1, 3, 4])
         for attempt in attempts {
             table.add([
-                attempt.kind.rawValue, String(attempt.number), localTime(attempt.startedAt, zone), String(Int(attempt.durationSeconds * 1000)),
+                attempt.kind.rawValue, String(attempt.number), localTime(attempt.startedAt, zone),
+                String(Int(attempt.durationSeconds * 1000)),
                 attempt.httpStatus.map(String.init) ?? "-", attempt.retryAfterSeconds.map { "\($0.formatted()) s" } ?? "-",
                 attempt.waitedSeconds.map { "\($0.formatted()) s" } ?? "-", attempt.error ?? "",
             ])

@@ -34,7 +34,8 @@ public enum Send {
         defer { withExtendedLifetime(lock) {} }
         let interrupted = try store.markInterrupted(at: context.clock.now())
         if interrupted > 0 {
-            context.console.note("note: \(counted(interrupted, "earlier submission")) stopped before the DfE answered; those days are sent again now")
+            context.console.note(
+                "note: \(counted(interrupted, "earlier submission")) stopped before the DfE answered; those days are sent again now")
         }
         let transport = try environment.makeTransport(dfe)
         let tokens = TokenProvider(token: dfe.token, secret: secret, transport: transport, console: context.console)
@@ -46,7 +47,8 @@ public enum Send {
         var status = ExitStatus.success
         for school in context.schools {
             do {
-                try send(school, runDate: runDate, force: force, context: context, store: store, submitter: submitter, environment: environment)
+                try send(
+                    school, runDate: runDate, force: force, context: context, store: store, submitter: submitter, environment: environment)
             } catch let error as StateError {
                 throw error
             } catch {
@@ -98,8 +100,9 @@ public enum Send {
             if status == .accepted {
                 console.result("✓ \(school.displayName): \(dates) accepted\(reference), submission \(id)\n")
             } else {
-                console.result("⚠ \(school.displayName): \(dates) accepted\(reference) with \(counted(acceptance.errors.count, "warning")), submission \(id):\n"
-                    + acceptance.errors.map { "    \($0.summary)\n" }.joined())
+                console.result(
+                    "⚠ \(school.displayName): \(dates) accepted\(reference) with \(counted(acceptance.errors.count, "warning")), submission \(id):\n"
+                        + acceptance.errors.map { "    \($0.summary)\n" }.joined())
             }
             if let note = acceptance.note { console.note("note: \(note)") }
         } catch let failure as DeliveryFailure {
@@ -108,7 +111,8 @@ public enum Send {
                 id, urn: school.urn, status: status, httpStatus: failure.httpStatus, reference: nil, errors: failure.errors,
                 reason: failure.error.description, acceptedDays: [:], at: context.clock.now())
             if failure.error == .retired {
-                try store.recordConsent(urn: school.urn, action: .removed, by: "DfE service (HTTP 410)", osUser: "attsync", at: context.clock.now())
+                try store.recordConsent(
+                    urn: school.urn, action: .removed, by: "DfE service (HTTP 410)", osUser: "attsync", at: context.clock.now())
             }
             throw SubmissionFailed(error: failure.error, submission: id)
         }

@@ -44,7 +44,8 @@ public struct Payload: Sendable, Equatable {
             digests[day.day] = hexSHA256(Array(dayElements.joined(separator: ",").utf8))
             elements += dayElements
         }
-        let text = "{\"urn\":\(Int(urn) ?? 0),\"totalNoOfPupils\":\(figures.totalOnRollOnRunDate),"
+        let text =
+            "{\"urn\":\(Int(urn) ?? 0),\"totalNoOfPupils\":\(figures.totalOnRollOnRunDate),"
             + "\"submissionData\":[\(elements.joined(separator: ","))]}\n"
         self.days = days
         body = Array(text.utf8)

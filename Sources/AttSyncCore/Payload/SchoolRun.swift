@@ -61,9 +61,10 @@ public struct SchoolRun: Sendable {
         }
         let payload = Payload(urn: school.urn, figures: figures, sending: Set(catchUp + window))
         let changes = history.map { history in
-            Dictionary(uniqueKeysWithValues: payload.dayDigests.map { day, digest in
-                (day, history.acceptedDigests[day].map { $0 == digest ? DayChange.unchanged : .changed } ?? .new)
-            })
+            Dictionary(
+                uniqueKeysWithValues: payload.dayDigests.map { day, digest in
+                    (day, history.acceptedDigests[day].map { $0 == digest ? DayChange.unchanged : .changed } ?? .new)
+                })
         }
         return SchoolRun(
             school: school, runDate: runDate, window: window, catchUp: catchUp, figures: figures, payload: payload,

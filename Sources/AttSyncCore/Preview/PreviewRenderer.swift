@@ -3,7 +3,8 @@ public enum PreviewRenderer {
     /// A table per school: each date of the run with its counts; with `detail`, per-code and
     /// per-year-group tables and the data-quality report of every date.
     public static func render(_ run: SchoolRun, detail: Bool) -> String {
-        var out = "\(run.school.displayName): run date \(run.runDate.longDescription), "
+        var out =
+            "\(run.school.displayName): run date \(run.runDate.longDescription), "
             + "\(run.figures.totalOnRollOnRunDate.grouped) pupils on roll\n"
         let labelled = run.changes != nil
         var table = TextTable(
@@ -30,7 +31,8 @@ public enum PreviewRenderer {
             let elements = run.payload.days.reduce(0) { count, day in
                 count + 2 * (run.figures.days.first { $0.day == day }?.onRoll.values.filter { $0 > 0 }.count ?? 0)
             }
-            out += "  Would send \(counted(run.payload.days.count, "date")), \(counted(elements, "row")), "
+            out +=
+                "  Would send \(counted(run.payload.days.count, "date")), \(counted(elements, "row")), "
                 + "\(counted(run.payload.body.count, "byte")), SHA-256 \(run.payload.sha256.prefix(12))…\n"
             if let last = run.history?.lastAccepted, last.sha256 == run.payload.sha256 {
                 out += "  Nothing changed since submission \(last.id): send will not send it again (--force sends it).\n"
@@ -88,10 +90,12 @@ public enum PreviewRenderer {
             numeric: [1, 2, 3, 4, 5, 6, 7])
         for session in Session.allCases {
             let figures = day[session]
-            quality.add([session.rawValue] + [
-                figures.read, figures.counted, figures.notOnRoll, figures.skippedTotal, figures.wrongSession,
-                figures.duplicates, day.unmarked(session),
-            ].map(\.grouped))
+            quality.add(
+                [session.rawValue]
+                    + [
+                        figures.read, figures.counted, figures.notOnRoll, figures.skippedTotal, figures.wrongSession,
+                        figures.duplicates, day.unmarked(session),
+                    ].map(\.grouped))
         }
         out += "\n" + quality.render(indent: "    ")
         for session in Session.allCases where !day[session].skipped.isEmpty {
@@ -99,7 +103,8 @@ public enum PreviewRenderer {
             out += "    skipped in \(session.rawValue): \(codes.joined(separator: ", "))\n"
         }
         if day.overlappingEnrolments > 0 {
-            out += "    \(day.overlappingEnrolments) pupils have enrolments in two year groups covering this date; the latest start date was used\n"
+            out +=
+                "    \(day.overlappingEnrolments) pupils have enrolments in two year groups covering this date; the latest start date was used\n"
         }
         return out
     }

@@ -26,17 +26,20 @@ public enum SendError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .noConsent(let school, let urn):
-            return "no consent to send for \(school): nothing was sent; a person with authority gives it with `attsync consent give --by \"NAME\" --school \(urn)`"
+            return
+                "no consent to send for \(school): nothing was sent; a person with authority gives it with `attsync consent give --by \"NAME\" --school \(urn)`"
         case .tokenRejected(let status, let error, let description):
             let code = error.map { " \($0)" } ?? ""
             let words = description.map { ": \($0)" } ?? ""
-            return "the token endpoint refused the client (HTTP \(status)\(code)\(words)); check dfe.token.clientId, the client secret, dfe.token.scope and dfe.token.authMethod"
+            return
+                "the token endpoint refused the client (HTTP \(status)\(code)\(words)); check dfe.token.clientId, the client secret, dfe.token.scope and dfe.token.authMethod"
         case .tokenResponseInvalid(let reason):
             return "the token endpoint's answer is not a usable token: \(reason)"
         case .tls(let error):
             return "\(error); nothing was sent"
         case .redirected(let url, let status, let location):
-            return "\(url) answered HTTP \(status) redirecting to \(location ?? "(no Location)"); redirects are never followed: check the URL in the configuration"
+            return
+                "\(url) answered HTTP \(status) redirecting to \(location ?? "(no Location)"); redirects are never followed: check the URL in the configuration"
         case .unauthorised:
             return "the DfE refused a freshly fetched token (HTTP 401 twice); check that the client is registered for the attendance API"
         case .forbidden:

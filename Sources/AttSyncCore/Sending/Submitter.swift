@@ -54,7 +54,9 @@ public struct Submitter {
     public let tokens: TokenProvider
     public let console: Console
 
-    public init(endpoint: URL, clientId: String, subscriptionKey: Secret?, transport: any HTTPTransport, tokens: TokenProvider, console: Console) {
+    public init(
+        endpoint: URL, clientId: String, subscriptionKey: Secret?, transport: any HTTPTransport, tokens: TokenProvider, console: Console
+    ) {
         self.endpoint = endpoint
         self.clientId = clientId
         self.subscriptionKey = subscriptionKey
@@ -80,7 +82,9 @@ public struct Submitter {
             }
             number += 1
             let request = HTTPRequest(method: "POST", url: endpoint, headers: headers(token: token, sha256: sha256), body: body)
-            console.detail("POST \(endpoint.absoluteString) (\(body.count) bytes) " + request.redactedHeaders.map { "\($0.name): \($0.value)" }.joined(separator: "; "))
+            console.detail(
+                "POST \(endpoint.absoluteString) (\(body.count) bytes) "
+                    + request.redactedHeaders.map { "\($0.name): \($0.value)" }.joined(separator: "; "))
             let started = policy.now
             var attempt = AttemptRecord(kind: .post, number: number, startedAt: started, durationSeconds: 0)
             let retryReason: String
@@ -126,7 +130,10 @@ public struct Submitter {
             guard let wait else {
                 let asked = attempt.retryAfterSeconds.map { ", the DfE asked to wait \($0.formatted()) s" } ?? ""
                 throw DeliveryFailure(
-                    error: .gaveUp(reason: "the DfE did not accept the submission: \(retryReason) after \(failures) attempt\(failures == 1 ? "" : "s")\(asked)"),
+                    error: .gaveUp(
+                        reason:
+                            "the DfE did not accept the submission: \(retryReason) after \(failures) attempt\(failures == 1 ? "" : "s")\(asked)"
+                    ),
                     httpStatus: attempt.httpStatus, errors: [])
             }
             console.detail("trying again in \(wait.formatted()) s")
@@ -170,7 +177,8 @@ public struct Submitter {
         case 404, 405: error = .endpointWrong(status: response.status)
         case 410: error = .retired
         case 400...499:
-            let summary = errors.isEmpty
+            let summary =
+                errors.isEmpty
                 ? (response.status == 413 ? "the body is too large" : "no reason given")
                 : errors.prefix(3).map(\.summary).joined(separator: "; ") + (errors.count > 3 ? "; and \(errors.count - 3) more" : "")
             error = .rejected(status: response.status, summary: summary)

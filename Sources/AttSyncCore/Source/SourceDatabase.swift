@@ -45,7 +45,8 @@ public final class SourceDatabase {
                 try connection.execute("CREATE TEMP VIEW \"\(name)\" AS \(select)")
                 try connection.run("SELECT * FROM temp.\"\(name)\" LIMIT 0")
             } catch let error as SQLiteError {
-                let hint = error.message.contains("circularly defined")
+                let hint =
+                    error.message.contains("circularly defined")
                     ? "; to read the copy's own table of that name write main.\(name)" : ""
                 throw .brokenView(name: name, message: error.message + hint)
             } catch {
@@ -132,7 +133,9 @@ public final class SourceDatabase {
         case SQLITE_CANTOPEN:
             return .cannotOpen(
                 path: path,
-                reason: "\(error.message); if the copy is in WAL mode its folder must be writable by this user, or convert it with PRAGMA journal_mode=DELETE")
+                reason:
+                    "\(error.message); if the copy is in WAL mode its folder must be writable by this user, or convert it with PRAGMA journal_mode=DELETE"
+            )
         case SQLITE_PERM, SQLITE_AUTH, SQLITE_READONLY:
             return .cannotOpen(path: path, reason: error.message)
         default: return .readFailed(path: path, message: error.message)

@@ -32,7 +32,8 @@ public enum SourceError: Error, Equatable, CustomStringConvertible {
         case .brokenView(let name, let message):
             return "source.views.\(name) does not work: \(message)"
         case .missingSchema(let path, let missing):
-            return "the MIS copy \(path) lacks \(missing.joined(separator: ", ")); add them or map the copy's own tables with source.views (see docs/mis-schema.md)"
+            return
+                "the MIS copy \(path) lacks \(missing.joined(separator: ", ")); add them or map the copy's own tables with source.views (see docs/mis-schema.md)"
         case .readFailed(let path, let message):
             return "reading the MIS copy \(path) failed: \(message)"
         }

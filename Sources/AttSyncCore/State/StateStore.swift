@@ -68,7 +68,9 @@ public final class StateStore {
 
     /// Named, ordered, forward-only; each runs in its own transaction.
     static let migrations: [(name: String, sql: String)] = [
-        ("1 initial schema", """
+        (
+            "1 initial schema",
+            """
             CREATE TABLE consent_events (
               id INTEGER PRIMARY KEY,
               urn TEXT NOT NULL,
@@ -115,7 +117,8 @@ public final class StateStore {
               submission_id INTEGER NOT NULL REFERENCES submissions(id),
               PRIMARY KEY (urn, date)
             ) WITHOUT ROWID;
-            """),
+            """
+        )
     ]
 
     public let path: String
@@ -203,7 +206,8 @@ public final class StateStore {
     }
 
     private func migrate() throws {
-        try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+        try db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
         let applied = try schemaVersion()
         guard applied <= Self.migrations.count else {
             throw StateError.newerSchema(path: path, found: applied, known: Self.migrations.count)
@@ -232,10 +236,12 @@ public final class StateStore {
     public func consentEvents(urn: String) throws(StateError) -> [ConsentEvent] {
         try read {
             var events: [ConsentEvent] = []
-            try db.query("SELECT id, urn, action, by_name, os_user, at FROM consent_events WHERE urn = ? ORDER BY id", [.text(urn)]) { row in
-                events.append(ConsentEvent(
-                    id: Int64(row.int(0)), urn: row.text(1) ?? "", action: ConsentEvent.Action(rawValue: row.text(2) ?? "") ?? .removed,
-                    by: row.text(3) ?? "", osUser: row.text(4) ?? "", at: date(row.text(5))))
+            try db.query("SELECT id, urn, action, by_name, os_user, at FROM consent_events WHERE urn = ? ORDER BY id", [.text(urn)]) {
+                row in
+                events.append(
+                    ConsentEvent(
+                        id: Int64(row.int(0)), urn: row.text(1) ?? "", action: ConsentEvent.Action(rawValue: row.text(2) ?? "") ?? .removed,
+                        by: row.text(3) ?? "", osUser: row.text(4) ?? "", at: date(row.text(5))))
             }
             return events
         }
@@ -273,8 +279,10 @@ public final class StateStore {
                 INSERT INTO submissions (urn, run_date, dates, body, body_sha256, forced, status, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, 'sending', ?)
                 """,
-                [.text(urn), .text(runDate.description), .text(jsonArray(payload.days.map(\.description))), .blob(payload.body),
-                 .text(payload.sha256), .integer(forced ? 1 : 0), .text(timestamp(at))])
+                [
+                    .text(urn), .text(runDate.description), .text(jsonArray(payload.days.map(\.description))), .blob(payload.body),
+                    .text(payload.sha256), .integer(forced ? 1 : 0), .text(timestamp(at)),
+                ])
             return db.lastInsertRowID
         }
     }
@@ -286,10 +294,13 @@ public final class StateStore {
                 INSERT INTO attempts (submission_id, kind, number, started_at, duration_ms, http_status, error, retry_after_seconds, waited_seconds)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-                [.integer(submission), .text(attempt.kind.rawValue), .integer(Int64(attempt.number)), .text(timestamp(attempt.startedAt)),
-                 .integer(Int64((attempt.durationSeconds * 1000).rounded())), attempt.httpStatus.map { .integer(Int64($0)) } ?? .null,
-                 attempt.error.map(SQLValue.text) ?? .null, attempt.retryAfterSeconds.map(SQLValue.real) ?? .null,
-                 attempt.waitedSeconds.map(SQLValue.real) ?? .null])
+                [
+                    .integer(submission), .text(attempt.kind.rawValue), .integer(Int64(attempt.number)),
+                    .text(timestamp(attempt.startedAt)),
+                    .integer(Int64((attempt.durationSeconds * 1000).rounded())), attempt.httpStatus.map { .integer(Int64($0)) } ?? .null,
+                    attempt.error.map(SQLValue.text) ?? .null, attempt.retryAfterSeconds.map(SQLValue.real) ?? .null,
+                    attempt.waitedSeconds.map(SQLValue.real) ?? .null,
+                ])
         }
     }
 
@@ -306,8 +317,10 @@ public final class StateStore {
                 UPDATE submissions SET status = ?, http_status = ?, dfe_reference = ?, dfe_errors = ?, reason = ?, finished_at = ?
                 WHERE id = ?
                 """,
-                [.text(status.rawValue), httpStatus.map { .integer(Int64($0)) } ?? .null, reference.map(SQLValue.text) ?? .null,
-                 .text(errorsJSON), reason.map(SQLValue.text) ?? .null, .text(timestamp(at)), .integer(id)])
+                [
+                    .text(status.rawValue), httpStatus.map { .integer(Int64($0)) } ?? .null, reference.map(SQLValue.text) ?? .null,
+                    .text(errorsJSON), reason.map(SQLValue.text) ?? .null, .text(timestamp(at)), .integer(id),
+                ])
             for (day, digest) in acceptedDays.sorted(by: { $0.key < $1.key }) {
                 try db.run(
                     "INSERT OR REPLACE INTO accepted_days (urn, date, content_sha256, submission_id) VALUES (?, ?, ?, ?)",
@@ -372,10 +385,11 @@ public final class StateStore {
                 FROM attempts WHERE submission_id = ? ORDER BY id
                 """, [.integer(id)]
             ) { row in
-                attempts.append(AttemptRecord(
-                    kind: AttemptRecord.Kind(rawValue: row.text(0) ?? "") ?? .post, number: row.int(1), startedAt: date(row.text(2)),
-                    durationSeconds: Double(row.int(3)) / 1000, httpStatus: row.isNull(4) ? nil : row.int(4), error: row.text(5),
-                    retryAfterSeconds: row.isNull(6) ? nil : row.double(6), waitedSeconds: row.isNull(7) ? nil : row.double(7)))
+                attempts.append(
+                    AttemptRecord(
+                        kind: AttemptRecord.Kind(rawValue: row.text(0) ?? "") ?? .post, number: row.int(1), startedAt: date(row.text(2)),
+                        durationSeconds: Double(row.int(3)) / 1000, httpStatus: row.isNull(4) ? nil : row.int(4), error: row.text(5),
+                        retryAfterSeconds: row.isNull(6) ? nil : row.double(6), waitedSeconds: row.isNull(7) ? nil : row.double(7)))
             }
             return (record, body, attempts)
         }

@@ -38,7 +38,8 @@ final class SQLiteConnection {
     /// - Throws: `SQLiteError` when SQLite cannot open it (for `readOnly`, a missing file is an error).
     init(path: String, mode: Mode, busyTimeoutMilliseconds: Int32) throws(SQLiteError) {
         var pointer: OpaquePointer?
-        let flags = (mode == .readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        let flags =
+            (mode == .readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
             | SQLITE_OPEN_NOMUTEX
         let result = sqlite3_open_v2(path, &pointer, flags, nil)
         guard let pointer else { throw SQLiteError(code: result, message: "out of memory") }

@@ -86,14 +86,18 @@ public final class CurlTransport: HTTPTransport {
                 try check(attsync_curl_setopt_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
                 // COPYPOSTFIELDS copies the bytes, so nothing of ours must outlive this call.
                 let copied = request.body.withUnsafeBufferPointer { buffer in
-                    attsync_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!))
+                    attsync_curl_setopt_pointer(
+                        handle, CURLOPT_COPYPOSTFIELDS,
+                        UnsafeMutableRawPointer(mutating: buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!))
                 }
                 try check(copied)
             } else {
                 try check(attsync_curl_setopt_long(handle, CURLOPT_HTTPGET, 1))
             }
         } catch {
-            throw .other(host: host, code: Int(error.code.rawValue), detail: "libcurl refused an option: \(String(cString: curl_easy_strerror(error.code)))")
+            throw .other(
+                host: host, code: Int(error.code.rawValue),
+                detail: "libcurl refused an option: \(String(cString: curl_easy_strerror(error.code)))")
         }
 
         let result = curl_easy_perform(handle)
@@ -142,7 +146,9 @@ public final class CurlTransport: HTTPTransport {
             plain = "certificate expired"
         } else if lower.contains("subject name") || lower.contains("does not match") || lower.contains("hostname") {
             plain = "certificate is for another host name"
-        } else if lower.contains("issuer") || lower.contains("self-signed") || lower.contains("self signed") || lower.contains("unable to get local") {
+        } else if lower.contains("issuer") || lower.contains("self-signed") || lower.contains("self signed")
+            || lower.contains("unable to get local")
+        {
             plain = "certificate not trusted (add its root to dfe.caBundle only if it is yours)"
         } else if lower.contains("cafile") || lower.contains("ca cert") {
             plain = "the CA bundle cannot be read"
@@ -176,7 +182,9 @@ private let writeCallback: attsync_curl_data_callback = { data, size, count, use
         transfer.overflowed = true
         return 0  // makes libcurl stop with CURLE_WRITE_ERROR
     }
-    data.withMemoryRebound(to: UInt8.self, capacity: length) { transfer.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length)) }
+    data.withMemoryRebound(to: UInt8.self, capacity: length) {
+        transfer.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
+    }
     return length
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import AttSyncCore
 
 /// Hand-computed fixtures, one per rule of docs/mis-schema.md.
@@ -86,10 +87,12 @@ import Testing
         school.mark("a", "2026-11-26", am: "ZZ", pm: "/")
         school.mark("a", "2026-11-27", am: "ZZ", pm: "\\")
         school.mark("b", "2026-11-27", am: "B2", pm: "\\")
-        #expect(throws: DataError.unknownCodes([
-            .init(code: "ZZ", mappedTo: nil, count: 2, days: [Day("2026-11-26"), Day("2026-11-27")]),
-            .init(code: "B2", mappedTo: nil, count: 1, days: [Day("2026-11-27")]),
-        ])) {
+        #expect(
+            throws: DataError.unknownCodes([
+                .init(code: "ZZ", mappedTo: nil, count: 2, days: [Day("2026-11-26"), Day("2026-11-27")]),
+                .init(code: "B2", mappedTo: nil, count: 1, days: [Day("2026-11-27")]),
+            ])
+        ) {
             try aggregate(school, days: ["2026-11-26", "2026-11-27"])
         }
     }
@@ -219,13 +222,14 @@ import Testing
         } catch let error as DataError {
             guard case .invalidRows(let problems) = error else { Issue.record("\(error)"); return }
             let counts = Dictionary(uniqueKeysWithValues: problems.map { ($0.what, $0.count) })
-            #expect(counts == [
-                "enrolments rows with a year group not in the national list": 1,
-                "enrolments rows with a start_date that is not a real YYYY-MM-DD date": 1,
-                "attendance_marks rows with a date that is not a real YYYY-MM-DD date": 2,
-                "attendance_marks rows with a session other than AM or PM": 1,
-                "attendance_marks rows without a code": 2,
-            ])
+            #expect(
+                counts == [
+                    "enrolments rows with a year group not in the national list": 1,
+                    "enrolments rows with a start_date that is not a real YYYY-MM-DD date": 1,
+                    "attendance_marks rows with a date that is not a real YYYY-MM-DD date": 2,
+                    "attendance_marks rows with a session other than AM or PM": 1,
+                    "attendance_marks rows without a code": 2,
+                ])
             #expect(!error.description.contains("pupil-"))
             #expect(error.description.contains("'2026-02-30'"))
             #expect(ExitStatus(for: error) == .dataError)

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import AttSyncCore
 
 /// The SQL aggregation against a deliberately simple reference: rows read one by one, rules applied in
@@ -19,12 +20,15 @@ import Testing
 
     static let scenarios: [Scenario] = [
         Scenario(generator: ["--seed", "1", "--pupils", "60"], runDate: "2026-11-27", schoolDays: 8, map: subCodes, unknown: .fail),
-        Scenario(generator: ["--seed", "2", "--pupils", "300", "--phase", "secondary", "--from", "2026-06-01", "--to", "2026-10-02"],
-                 runDate: "2026-09-11", schoolDays: 20, map: subCodes, unknown: .fail),
-        Scenario(generator: ["--seed", "3", "--pupils", "120", "--from", "2024-06-03", "--to", "2024-10-11"],
-                 runDate: "2024-09-13", schoolDays: 25, map: subCodes, unknown: .fail),
-        Scenario(generator: ["--seed", "4", "--pupils", "200", "--phase", "secondary"],
-                 runDate: "2026-11-28", schoolDays: 15, map: [:], unknown: .skip),
+        Scenario(
+            generator: ["--seed", "2", "--pupils", "300", "--phase", "secondary", "--from", "2026-06-01", "--to", "2026-10-02"],
+            runDate: "2026-09-11", schoolDays: 20, map: subCodes, unknown: .fail),
+        Scenario(
+            generator: ["--seed", "3", "--pupils", "120", "--from", "2024-06-03", "--to", "2024-10-11"],
+            runDate: "2024-09-13", schoolDays: 25, map: subCodes, unknown: .fail),
+        Scenario(
+            generator: ["--seed", "4", "--pupils", "200", "--phase", "secondary"],
+            runDate: "2026-11-28", schoolDays: 15, map: [:], unknown: .skip),
     ]
 
     @Test(arguments: scenarios)

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import AttSyncCore
 
 @Suite struct CalendarTests {
@@ -20,14 +21,16 @@ import Testing
 
     @Test func windowSkipsWeekendsAndNonSchoolDays() {
         let calendar = SchoolCalendar(nonSchoolDays: [Day("2026-11-19")])
-        #expect(calendar.window(endingOn: Day("2026-11-23"), schoolDays: 4)
-            == [Day("2026-11-17"), Day("2026-11-18"), Day("2026-11-20"), Day("2026-11-23")])
+        #expect(
+            calendar.window(endingOn: Day("2026-11-23"), schoolDays: 4)
+                == [Day("2026-11-17"), Day("2026-11-18"), Day("2026-11-20"), Day("2026-11-23")])
     }
 
     @Test func theRunDateIsAlwaysInTheWindowEvenOnASaturday() {
         let calendar = SchoolCalendar()
-        #expect(calendar.window(endingOn: Day("2026-11-28"), schoolDays: 3)
-            == [Day("2026-11-26"), Day("2026-11-27"), Day("2026-11-28")])
+        #expect(
+            calendar.window(endingOn: Day("2026-11-28"), schoolDays: 3)
+                == [Day("2026-11-26"), Day("2026-11-27"), Day("2026-11-28")])
         #expect(calendar.window(endingOn: Day("2026-11-28"), schoolDays: 1) == [Day("2026-11-28")])
     }
 

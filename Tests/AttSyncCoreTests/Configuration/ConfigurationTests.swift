@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import AttSyncCore
 
 @Suite struct ConfigurationTests {
@@ -51,60 +52,90 @@ import Testing
 
     static let invalidCases: [Case] = [
         Case(name: "unknown top-level key", text: configurationJSON(extra: #""schols": []"#), key: "schols", fragment: "unknown key"),
-        Case(name: "typo in a nested key", text: configurationJSON(extra: #""window": {"schoolDay": 8}"#),
-             key: "window.schoolDay", fragment: "did you mean \"schoolDays\""),
-        Case(name: "wrong type", text: configurationJSON(extra: #""window": {"schoolDays": "8"}"#),
-             key: "window.schoolDays", fragment: "expected a whole number"),
-        Case(name: "fraction for a whole number", text: configurationJSON(extra: #""window": {"schoolDays": 8.5}"#),
-             key: "window.schoolDays", fragment: "expected a whole number"),
-        Case(name: "zero school days", text: configurationJSON(extra: #""window": {"schoolDays": 0}"#),
-             key: "window.schoolDays", fragment: "from 1"),
-        Case(name: "negative catch-up", text: configurationJSON(extra: #""window": {"catchUpSchoolDays": -1}"#),
-             key: "window.catchUpSchoolDays", fragment: "from 0"),
-        Case(name: "malformed non-school day", text: configurationJSON(extra: #""window": {"nonSchoolDays": ["2026-12-21", "21/12/2026"]}"#),
-             key: "window.nonSchoolDays[1]", fragment: "YYYY-MM-DD"),
-        Case(name: "unknown time zone", text: configurationJSON(extra: #""timeZone": "Europe/Londn""#),
-             key: "timeZone", fragment: "unknown time zone"),
+        Case(
+            name: "typo in a nested key", text: configurationJSON(extra: #""window": {"schoolDay": 8}"#),
+            key: "window.schoolDay", fragment: "did you mean \"schoolDays\""),
+        Case(
+            name: "wrong type", text: configurationJSON(extra: #""window": {"schoolDays": "8"}"#),
+            key: "window.schoolDays", fragment: "expected a whole number"),
+        Case(
+            name: "fraction for a whole number", text: configurationJSON(extra: #""window": {"schoolDays": 8.5}"#),
+            key: "window.schoolDays", fragment: "expected a whole number"),
+        Case(
+            name: "zero school days", text: configurationJSON(extra: #""window": {"schoolDays": 0}"#),
+            key: "window.schoolDays", fragment: "from 1"),
+        Case(
+            name: "negative catch-up", text: configurationJSON(extra: #""window": {"catchUpSchoolDays": -1}"#),
+            key: "window.catchUpSchoolDays", fragment: "from 0"),
+        Case(
+            name: "malformed non-school day", text: configurationJSON(extra: #""window": {"nonSchoolDays": ["2026-12-21", "21/12/2026"]}"#),
+            key: "window.nonSchoolDays[1]", fragment: "YYYY-MM-DD"),
+        Case(
+            name: "unknown time zone", text: configurationJSON(extra: #""timeZone": "Europe/Londn""#),
+            key: "timeZone", fragment: "unknown time zone"),
         Case(name: "unsupported version", text: configurationJSON(extra: #""version": 2"#), key: "version", fragment: "unsupported"),
-        Case(name: "map to a code that is not national", text: configurationJSON(extra: #""codes": {"map": {"X01": "ZZ"}}"#),
-             key: "codes.map.X01", fragment: "not a national attendance code"),
-        Case(name: "bad unknown-code policy", text: configurationJSON(extra: #""codes": {"unknown": "ignore"}"#),
-             key: "codes.unknown", fragment: "\"fail\" or \"skip\""),
-        Case(name: "URN of five digits", text: configurationJSON(schools: #"[{"urn": "12345", "source": {"path": "a"}}]"#),
-             key: "schools[0].urn", fragment: "exactly six digits"),
-        Case(name: "URN with letters", text: configurationJSON(schools: #"[{"urn": "10000A", "source": {"path": "a"}}]"#),
-             key: "schools[0].urn", fragment: "exactly six digits"),
-        Case(name: "duplicate URNs",
-             text: configurationJSON(schools: #"[{"urn": "100000", "source": {"path": "a"}}, {"urn": "100000", "source": {"path": "b"}}]"#),
-             key: "schools[1].urn", fragment: "duplicate URN"),
+        Case(
+            name: "map to a code that is not national", text: configurationJSON(extra: #""codes": {"map": {"X01": "ZZ"}}"#),
+            key: "codes.map.X01", fragment: "not a national attendance code"),
+        Case(
+            name: "bad unknown-code policy", text: configurationJSON(extra: #""codes": {"unknown": "ignore"}"#),
+            key: "codes.unknown", fragment: "\"fail\" or \"skip\""),
+        Case(
+            name: "URN of five digits", text: configurationJSON(schools: #"[{"urn": "12345", "source": {"path": "a"}}]"#),
+            key: "schools[0].urn", fragment: "exactly six digits"),
+        Case(
+            name: "URN with letters", text: configurationJSON(schools: #"[{"urn": "10000A", "source": {"path": "a"}}]"#),
+            key: "schools[0].urn", fragment: "exactly six digits"),
+        Case(
+            name: "duplicate URNs",
+            text: configurationJSON(schools: #"[{"urn": "100000", "source": {"path": "a"}}, {"urn": "100000", "source": {"path": "b"}}]"#),
+            key: "schools[1].urn", fragment: "duplicate URN"),
         Case(name: "no schools", text: configurationJSON(schools: "[]"), key: "schools", fragment: "at least one"),
-        Case(name: "school without a source path", text: configurationJSON(schools: #"[{"urn": "100000", "source": {}}]"#),
-             key: "schools[0].source.path", fragment: "missing"),
-        Case(name: "unknown view", text: configurationJSON(schools: #"[{"urn": "100000", "source": {"path": "a", "views": {"marks": "SELECT 1"}}}]"#),
-             key: "schools[0].source.views.marks", fragment: "unknown relation"),
-        Case(name: "plain http endpoint",
-             text: configurationJSON().replacingOccurrences(of: "https://127.0.0.1:9/attendances", with: "http://dfe.example/attendances"),
-             key: "dfe.endpoint", fragment: "plain http:// is refused"),
-        Case(name: "user info in the token URL",
-             text: configurationJSON().replacingOccurrences(of: "https://127.0.0.1:9/token", with: "https://user:pass@login.example/token"),
-             key: "dfe.token.url", fragment: "user name or password"),
-        Case(name: "not a URL", text: configurationJSON().replacingOccurrences(of: "https://127.0.0.1:9/token", with: "login.example"),
-             key: "dfe.token.url", fragment: "not a URL"),
-        Case(name: "ftp URL", text: configurationJSON().replacingOccurrences(of: "https://127.0.0.1:9/token", with: "ftp://login.example/t"),
-             key: "dfe.token.url", fragment: "not https"),
-        Case(name: "zero timeout", text: configurationJSON().replacingOccurrences(of: #""endpoint""#, with: #""timeoutSeconds": 0, "endpoint""#),
-             key: "dfe.timeoutSeconds", fragment: "greater than zero"),
-        Case(name: "zero attempts", text: configurationJSON().replacingOccurrences(of: #""endpoint""#, with: #""retry": {"attempts": 0}, "endpoint""#),
-             key: "dfe.retry.attempts", fragment: "at least 1"),
-        Case(name: "missing CA bundle", text: configurationJSON().replacingOccurrences(of: #""endpoint""#, with: #""caBundle": "nope.pem", "endpoint""#),
-             key: "dfe.caBundle", fragment: "does not exist"),
-        Case(name: "bad auth method", text: configurationJSON().replacingOccurrences(of: #""clientId""#, with: #""authMethod": "basic", "clientId""#),
-             key: "dfe.token.authMethod", fragment: "client_secret_basic"),
-        Case(name: "secret object with both forms",
-             text: configurationJSON().replacingOccurrences(of: #"{ "env": "ATTSYNC_TEST_SECRET" }"#, with: #"{ "env": "A", "file": "b" }"#),
-             key: "dfe.token.clientSecret", fragment: "{\"env\": \"NAME\"} or {\"file\": \"PATH\"}"),
-        Case(name: "missing endpoint", text: configurationJSON().replacingOccurrences(of: #""endpoint": "https://127.0.0.1:9/attendances","#, with: ""),
-             key: "dfe.endpoint", fragment: "missing"),
+        Case(
+            name: "school without a source path", text: configurationJSON(schools: #"[{"urn": "100000", "source": {}}]"#),
+            key: "schools[0].source.path", fragment: "missing"),
+        Case(
+            name: "unknown view",
+            text: configurationJSON(schools: #"[{"urn": "100000", "source": {"path": "a", "views": {"marks": "SELECT 1"}}}]"#),
+            key: "schools[0].source.views.marks", fragment: "unknown relation"),
+        Case(
+            name: "plain http endpoint",
+            text: configurationJSON().replacingOccurrences(of: "https://127.0.0.1:9/attendances", with: "http://dfe.example/attendances"),
+            key: "dfe.endpoint", fragment: "plain http:// is refused"),
+        Case(
+            name: "user info in the token URL",
+            text: configurationJSON().replacingOccurrences(of: "https://127.0.0.1:9/token", with: "https://user:pass@login.example/token"),
+            key: "dfe.token.url", fragment: "user name or password"),
+        Case(
+            name: "not a URL", text: configurationJSON().replacingOccurrences(of: "https://127.0.0.1:9/token", with: "login.example"),
+            key: "dfe.token.url", fragment: "not a URL"),
+        Case(
+            name: "ftp URL", text: configurationJSON().replacingOccurrences(of: "https://127.0.0.1:9/token", with: "ftp://login.example/t"),
+            key: "dfe.token.url", fragment: "not https"),
+        Case(
+            name: "zero timeout",
+            text: configurationJSON().replacingOccurrences(of: #""endpoint""#, with: #""timeoutSeconds": 0, "endpoint""#),
+            key: "dfe.timeoutSeconds", fragment: "greater than zero"),
+        Case(
+            name: "zero attempts",
+            text: configurationJSON().replacingOccurrences(of: #""endpoint""#, with: #""retry": {"attempts": 0}, "endpoint""#),
+            key: "dfe.retry.attempts", fragment: "at least 1"),
+        Case(
+            name: "missing CA bundle",
+            text: configurationJSON().replacingOccurrences(of: #""endpoint""#, with: #""caBundle": "nope.pem", "endpoint""#),
+            key: "dfe.caBundle", fragment: "does not exist"),
+        Case(
+            name: "bad auth method",
+            text: configurationJSON().replacingOccurrences(of: #""clientId""#, with: #""authMethod": "basic", "clientId""#),
+            key: "dfe.token.authMethod", fragment: "client_secret_basic"),
+        Case(
+            name: "secret object with both forms",
+            text: configurationJSON().replacingOccurrences(of: #"{ "env": "ATTSYNC_TEST_SECRET" }"#, with: #"{ "env": "A", "file": "b" }"#),
+            key: "dfe.token.clientSecret", fragment: "{\"env\": \"NAME\"} or {\"file\": \"PATH\"}"),
+        Case(
+            name: "missing endpoint",
+            text: configurationJSON().replacingOccurrences(of: #""endpoint": "https://127.0.0.1:9/attendances","#, with: ""),
+            key: "dfe.endpoint", fragment: "missing"),
     ]
 
     @Test(arguments: invalidCases)
@@ -178,7 +209,10 @@ import Testing
         defer { directory.remove() }
         try directory.write("ca.pem", "not a certificate\n")
         let text = configurationJSON().replacingOccurrences(of: #""endpoint""#, with: #""caBundle": "ca.pem", "endpoint""#)
-        #expect(throws: ConfigurationError.invalid(key: "dfe.caBundle", message: "\(directory.file("ca.pem")) holds no PEM certificate (-----BEGIN CERTIFICATE-----)")) {
+        #expect(
+            throws: ConfigurationError.invalid(
+                key: "dfe.caBundle", message: "\(directory.file("ca.pem")) holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
+        ) {
             try Configuration.load(path: directory.write("config.json", text))
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import AttSyncCore
 
 @Suite struct PayloadTests {
@@ -28,7 +29,8 @@ import Testing
             school: configuration.schools[0], configuration: configuration, runDate: Day("2026-11-30"), history: nil)
         #expect(run.window == [Day("2026-11-26"), Day("2026-11-27"), Day("2026-11-30")])
         #expect(run.payload.days == [Day("2026-11-27"), Day("2026-11-30")], "26 Nov has no marks")
-        let expected = ##"{"urn":100000,"totalNoOfPupils":4,"submissionData":["##
+        let expected =
+            ##"{"urn":100000,"totalNoOfPupils":4,"submissionData":["##
             + ##"{"ncYearGroup":"R","date":"2026-11-27","schoolSession":"AM","noOfPupilsOnRoll":1,"attendances":[{"attendanceCode":"/","value":1}]},"##
             + ##"{"ncYearGroup":"R","date":"2026-11-27","schoolSession":"PM","noOfPupilsOnRoll":1,"attendances":[{"attendanceCode":"I","value":1}]},"##
             + ##"{"ncYearGroup":"2","date":"2026-11-27","schoolSession":"AM","noOfPupilsOnRoll":1,"attendances":[]},"##
@@ -69,8 +71,9 @@ import Testing
             second.onRoll = ["1": value]
             second.am.read = 1
             second.am.counts = ["1": ["/": 1]]
-            return Payload(urn: "100000", figures: SchoolFigures(days: [first, second], totalOnRollOnRunDate: 1),
-                           sending: [Day("2026-11-26"), Day("2026-11-27")])
+            return Payload(
+                urn: "100000", figures: SchoolFigures(days: [first, second], totalOnRollOnRunDate: 1),
+                sending: [Day("2026-11-26"), Day("2026-11-27")])
         }
         #expect(payload(1).dayDigests[Day("2026-11-26")] == payload(2).dayDigests[Day("2026-11-26")])
         #expect(payload(1).dayDigests[Day("2026-11-27")] != payload(2).dayDigests[Day("2026-11-27")])

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import AttSyncCore
 
 /// A clock that only moves when slept on or told to: retry tests take milliseconds.
@@ -72,8 +73,10 @@ enum SendingFixtures {
         RetryPolicy(retry: retry, clock: clock, random: { random })
     }
 
-    static func tokens(_ transport: ScriptedTransport, method: Configuration.AuthMethod = .clientSecretPost,
-                       clientId: String = "attsync-client", secret: String = "s3cret") -> TokenProvider {
+    static func tokens(
+        _ transport: ScriptedTransport, method: Configuration.AuthMethod = .clientSecretPost,
+        clientId: String = "attsync-client", secret: String = "s3cret"
+    ) -> TokenProvider {
         var configuration = tokenConfiguration
         configuration.authMethod = method
         configuration.clientId = clientId
@@ -83,6 +86,7 @@ enum SendingFixtures {
     static func submitter(_ transport: ScriptedTransport, subscriptionKey: String? = "sub-key") -> Submitter {
         Submitter(
             endpoint: URL(string: "https://dfe.example/attendance/attendances")!, clientId: "attsync-client",
-            subscriptionKey: subscriptionKey.map(Secret.init), transport: transport, tokens: tokens(transport), console: Console(quiet: true))
+            subscriptionKey: subscriptionKey.map(Secret.init), transport: transport, tokens: tokens(transport),
+            console: Console(quiet: true))
     }
 }

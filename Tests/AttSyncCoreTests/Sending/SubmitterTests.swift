@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import AttSyncCore
 
 @Suite struct SubmitterTests {
@@ -17,14 +18,18 @@ import Testing
         var error: SendError? { if case .failure(let failure) = result { return failure.error } else { return nil } }
     }
 
-    func deliver(_ steps: [ScriptedTransport.Step], token: [ScriptedTransport.Step] = [], retry: Configuration.Retry = SendingFixtures.retry) -> Run {
+    func deliver(
+        _ steps: [ScriptedTransport.Step], token: [ScriptedTransport.Step] = [], retry: Configuration.Retry = SendingFixtures.retry
+    ) -> Run {
         let transport = ScriptedTransport([Self.path: steps, "/token": token], fallback: ["/token": ScriptedTransport.goodToken])
         let clock = TestClock()
         var records: [AttemptRecord] = []
         let result: Result<Acceptance, DeliveryFailure>
         do {
-            result = .success(try SendingFixtures.submitter(transport).deliver(
-                body: Self.body, sha256: Self.sha, policy: SendingFixtures.policy(clock, retry: retry)) { records.append($0) })
+            result = .success(
+                try SendingFixtures.submitter(transport).deliver(
+                    body: Self.body, sha256: Self.sha, policy: SendingFixtures.policy(clock, retry: retry)
+                ) { records.append($0) })
         } catch {
             result = .failure(error as! DeliveryFailure)
         }
@@ -83,7 +88,9 @@ import Testing
     }
 
     @Test func transportFailuresAreRetriedButATLSFailureNever() throws {
-        let lost = deliver([.fail(.connectionLost(host: "dfe.example", detail: "reset")), .respond(201, body: #"{"submissionRef":"SUB-3"}"#)])
+        let lost = deliver([
+            .fail(.connectionLost(host: "dfe.example", detail: "reset")), .respond(201, body: #"{"submissionRef":"SUB-3"}"#),
+        ])
         #expect(try lost.result.get().reference == "SUB-3")
         #expect(lost.posts.count == 2)
 
@@ -95,7 +102,10 @@ import Testing
 
     @Test func a401FetchesOneFreshTokenAndRepeatsOnce() throws {
         let once = deliver(
-            [.respond(401, headers: ["www-authenticate": #"Bearer error="invalid_token""#]), .respond(201, body: #"{"submissionRef":"SUB-4"}"#)],
+            [
+                .respond(401, headers: ["www-authenticate": #"Bearer error="invalid_token""#]),
+                .respond(201, body: #"{"submissionRef":"SUB-4"}"#),
+            ],
             token: [ScriptedTransport.goodToken, .respond(200, body: #"{"token_type":"Bearer","expires_in":3599,"access_token":"tok-2"}"#)])
         #expect(try once.result.get().reference == "SUB-4")
         #expect(once.posts.map { $0.header("Authorization") } == ["Bearer tok-1", "Bearer tok-2"])
@@ -129,15 +139,24 @@ import Testing
 
     @Test func aRedirectIsNeverFollowed() {
         let run = deliver([.respond(302, headers: ["location": "http://elsewhere.example/"])])
-        #expect(run.error == .redirected(url: "https://dfe.example/attendance/attendances", status: 302, location: "http://elsewhere.example/"))
+        #expect(
+            run.error == .redirected(url: "https://dfe.example/attendance/attendances", status: 302, location: "http://elsewhere.example/"))
         #expect(run.posts.count == 1)
     }
 
     @Test func softErrorsAreAcceptedWithWarningsAndAnEmptyAnswerWithANote() throws {
-        let soft = deliver([.respond(201, body: #"{"submissionRef":"SUB-5","errors":[{"code":"VAL104","title":"Invalid code","detail":"ZZ","path":"$.submissionData[3].attendances[1].attendanceCode"}]}"#)])
+        let soft = deliver([
+            .respond(
+                201,
+                body:
+                    #"{"submissionRef":"SUB-5","errors":[{"code":"VAL104","title":"Invalid code","detail":"ZZ","path":"$.submissionData[3].attendances[1].attendanceCode"}]}"#
+            )
+        ])
         #expect(try soft.result.get().errors.map(\.code) == ["VAL104"])
         let empty = deliver([.respond(200)])
-        #expect(try empty.result.get() == Acceptance(httpStatus: 200, reference: nil, errors: [], note: "the DfE's answer was empty: no submission reference"))
+        #expect(
+            try empty.result.get()
+                == Acceptance(httpStatus: 200, reference: nil, errors: [], note: "the DfE's answer was empty: no submission reference"))
         let garbage = deliver([.respond(202, body: "<html>ok</html>")])
         #expect(try garbage.result.get().note == "the DfE's answer was not JSON: no submission reference")
     }

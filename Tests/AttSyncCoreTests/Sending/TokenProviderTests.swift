@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import AttSyncCore
 
 @Suite struct TokenProviderTests {
@@ -7,10 +8,12 @@ import Testing
 
     @Test func aTokenIsFetchedOnceAndReusedUntilShortlyBeforeItExpires() throws {
         let clock = TestClock()
-        let transport = ScriptedTransport(["/token": [
-            .respond(200, body: #"{"token_type":"bearer","expires_in":"40","access_token":"first"}"#),
-            .respond(200, body: #"{"token_type":"Bearer","expires_in":3599,"access_token":"second"}"#),
-        ]])
+        let transport = ScriptedTransport([
+            "/token": [
+                .respond(200, body: #"{"token_type":"bearer","expires_in":"40","access_token":"first"}"#),
+                .respond(200, body: #"{"token_type":"Bearer","expires_in":3599,"access_token":"second"}"#),
+            ]
+        ])
         let tokens = SendingFixtures.tokens(transport)
         let policy = SendingFixtures.policy(clock)
         #expect(try tokens.bearer(policy: policy) { _ in }.revealed == "first")
@@ -33,8 +36,10 @@ import Testing
         #expect(request.header("Content-Type") == "application/x-www-form-urlencoded")
         #expect(request.header("Accept") == "application/json")
         #expect(request.header("Authorization") == nil)
-        #expect(String(decoding: request.body, as: UTF8.self)
-            == "grant_type=client_credentials&scope=api%3A%2F%2Fattendance%2F.default&client_id=id+with+space%2Bplus&client_secret=p%25ss%3Aw%2Frd%3D+x")
+        #expect(
+            String(decoding: request.body, as: UTF8.self)
+                == "grant_type=client_credentials&scope=api%3A%2F%2Fattendance%2F.default&client_id=id+with+space%2Bplus&client_secret=p%25ss%3Aw%2Frd%3D+x"
+        )
     }
 
     @Test func clientSecretBasicFormEncodesBeforeBase64() throws {
@@ -81,7 +86,8 @@ import Testing
             try SendingFixtures.tokens(transport).bearer(policy: SendingFixtures.policy(TestClock())) { records.append($0) }
         } throws: { error in
             guard case SendError.tokenRejected(let found, let error, _) = error else { return false }
-            return found == status && error == code && ExitStatus(for: SendError.tokenRejected(status: status, error: error, description: nil)) == .configuration
+            return found == status && error == code
+                && ExitStatus(for: SendError.tokenRejected(status: status, error: error, description: nil)) == .configuration
         }
         #expect(transport.requests.count == 1)
         #expect(records.map(\.error) == [code])
@@ -89,9 +95,12 @@ import Testing
 
     @Test func transientTokenFailuresAreRetriedWithBackoffThenGiveUp() {
         let clock = TestClock()
-        let transport = ScriptedTransport(["/token": [
-            .respond(503), .fail(.connectionFailed(host: "login.example", detail: "refused")), .respond(429, retryAfter: 7), .respond(500),
-        ]])
+        let transport = ScriptedTransport([
+            "/token": [
+                .respond(503), .fail(.connectionFailed(host: "login.example", detail: "refused")), .respond(429, retryAfter: 7),
+                .respond(500),
+            ]
+        ])
         var records: [AttemptRecord] = []
         #expect(throws: SendError.self) {
             try SendingFixtures.tokens(transport).bearer(policy: SendingFixtures.policy(clock)) { records.append($0) }

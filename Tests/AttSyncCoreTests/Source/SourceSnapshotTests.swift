@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import AttSyncCore
 
 /// Fault matrix row 24: a copy refreshed mid-run gives one consistent snapshot or a clean failure.

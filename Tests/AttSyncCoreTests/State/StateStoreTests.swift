@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import AttSyncCore
 
 @Suite struct StateStoreTests {
@@ -54,10 +55,15 @@ import Testing
         let payload = Payload(urn: "100000", figures: SchoolFigures(days: [figures], totalOnRollOnRunDate: 1), sending: [figures.day])
         let now = Date(timeIntervalSince1970: 1_795_000_000)
         let first = try store.beginSubmission(urn: "100000", runDate: figures.day, payload: payload, forced: false, at: now)
-        try store.recordAttempt(submission: first, AttemptRecord(kind: .post, number: 1, startedAt: now, durationSeconds: 0.25, httpStatus: 503, retryAfterSeconds: 2, waitedSeconds: 2))
-        try store.recordAttempt(submission: first, AttemptRecord(kind: .post, number: 2, startedAt: now, durationSeconds: 0.1, httpStatus: 201))
-        try store.finishSubmission(first, urn: "100000", status: .accepted, httpStatus: 201, reference: "SUB-1", errors: [], reason: nil,
-                                   acceptedDays: payload.dayDigests, at: now)
+        try store.recordAttempt(
+            submission: first,
+            AttemptRecord(
+                kind: .post, number: 1, startedAt: now, durationSeconds: 0.25, httpStatus: 503, retryAfterSeconds: 2, waitedSeconds: 2))
+        try store.recordAttempt(
+            submission: first, AttemptRecord(kind: .post, number: 2, startedAt: now, durationSeconds: 0.1, httpStatus: 201))
+        try store.finishSubmission(
+            first, urn: "100000", status: .accepted, httpStatus: 201, reference: "SUB-1", errors: [], reason: nil,
+            acceptedDays: payload.dayDigests, at: now)
         let second = try store.beginSubmission(urn: "100000", runDate: figures.day, payload: payload, forced: true, at: now)
         #expect(try store.markInterrupted(at: now) == 1)
 

@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+
 @testable import AttSyncCore
 
 /// A canonical MIS copy written row by row, for hand-computed fixtures.
@@ -68,4 +69,3 @@ extension Day {
     /// A date from a literal known to be valid, for tests.
     init(_ text: String) { self = Day(iso: text)! }
 }
-
