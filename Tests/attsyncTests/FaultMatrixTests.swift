@@ -338,6 +338,27 @@ import Testing
         #expect(Set(standin.store()["100000"]?.keys.map { $0 } ?? []) == Set(caughtUp + window))
     }
 
+    @Test func anOversizedAnswerIsCutOffAndTreatedAsTransient() throws {
+        let huge = String(repeating: "x", count: CurlTransport.responseLimit + 1)
+        let standin = try start(faults(attendances: [["status": 201, "body": huge], ["status": 201, "body": huge], ["status": 201, "body": huge]]))
+        defer { standin.workspace.remove() }
+        let result = try send(standin)
+        #expect(result.status == 75 && result.stderr.contains("exceeded \(CurlTransport.responseLimit) bytes"), "\(result.stderr)")
+        #expect(standin.requests(to: "/attendances").count == 3)
+    }
+
+    @Test func secretProblemsStopBeforeAnythingIsCreatedOrSent() throws {
+        let standin = try start(consent: false)
+        defer { standin.workspace.remove() }
+        chmod(standin.workspace.file("secrets/subscription-key"), 0o644)
+        let loose = try send(standin)
+        #expect(loose.status == 77 && loose.stderr.contains("chmod 600"), "\(loose.stderr)")
+        let unset = try standin.workspace.run(["send", "--date", "2026-11-27"])
+        #expect(unset.status == 78 && unset.stderr.contains("ATTSYNC_CLIENT_SECRET is unset or empty"))
+        #expect(!FileManager.default.fileExists(atPath: standin.workspace.file("state")))
+        #expect(standin.requests().isEmpty)
+    }
+
     @Test func plainHttpIsAllowedToLoopback() throws {
         let standin = try start(http: true)
         defer { standin.workspace.remove() }

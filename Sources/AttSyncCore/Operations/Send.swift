@@ -29,9 +29,11 @@ public enum Send {
         let dfe = configuration.dfe
         let secret = try dfe.token.clientSecret.resolve(key: "dfe.token.clientSecret", environment: context.environment)
         let subscriptionKey = try dfe.subscriptionKey?.resolve(key: "dfe.subscriptionKey", environment: context.environment)
-        let store = try StateStore.open(directory: configuration.stateDirectory)
+        // The lock comes first: a second run must touch nothing, not even the database.
+        try StateStore.createDirectory(configuration.stateDirectory)
         let lock = try RunLock(path: configuration.stateDirectory + "/" + StateStore.lockName)
         defer { withExtendedLifetime(lock) {} }
+        let store = try StateStore.open(directory: configuration.stateDirectory)
         let interrupted = try store.markInterrupted(at: context.clock.now())
         if interrupted > 0 {
             context.console.note(

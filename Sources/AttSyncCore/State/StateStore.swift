@@ -161,7 +161,9 @@ public final class StateStore {
         }
     }
 
-    private static func createDirectory(_ directory: String) throws(StateError) {
+    /// Creates the state directory (0700) unless it exists.
+    /// - Throws: `StateError.cannotCreateDirectory`.
+    public static func createDirectory(_ directory: String) throws(StateError) {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw .cannotCreateDirectory(path: directory, reason: "a file is in the way") }
