@@ -340,7 +340,8 @@ import Testing
 
     @Test func anOversizedAnswerIsCutOffAndTreatedAsTransient() throws {
         let huge = String(repeating: "x", count: CurlTransport.responseLimit + 1)
-        let standin = try start(faults(attendances: [["status": 201, "body": huge], ["status": 201, "body": huge], ["status": 201, "body": huge]]))
+        let standin = try start(
+            faults(attendances: [["status": 201, "body": huge], ["status": 201, "body": huge], ["status": 201, "body": huge]]))
         defer { standin.workspace.remove() }
         let result = try send(standin)
         #expect(result.status == 75 && result.stderr.contains("exceeded \(CurlTransport.responseLimit) bytes"), "\(result.stderr)")

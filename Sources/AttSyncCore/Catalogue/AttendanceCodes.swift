@@ -21,20 +21,15 @@ public struct CodeSet: Sendable {
     /// First date this set is in force; nil for "since records began".
     public let inForceFrom: Day?
     public let codes: [AttendanceCode]
-    private let positions: [String: Int]
+    private let members: Set<String>
 
     init(inForceFrom: Day?, codes: [AttendanceCode]) {
         self.inForceFrom = inForceFrom
         self.codes = codes
-        positions = Dictionary(uniqueKeysWithValues: codes.enumerated().map { ($1.code, $0) })
+        members = Set(codes.map(\.code))
     }
 
-    /// The position of `code` in payload order, or nil when it is not in this set.
-    public func position(of code: String) -> Int? { positions[code] }
-
-    public func contains(_ code: String) -> Bool { positions[code] != nil }
-
-    public func code(_ code: String) -> AttendanceCode? { positions[code].map { codes[$0] } }
+    public func contains(_ code: String) -> Bool { members.contains(code) }
 }
 
 /// The national catalogue: attendance codes by date, and National Curriculum year groups.
@@ -121,11 +116,6 @@ public enum Catalogue {
     /// National Curriculum year groups in payload order. `M` (mixed) is valid for a class, never a pupil.
     public static let yearGroups: [String] = ["E1", "E2", "N1", "N2", "R"] + (1...14).map(String.init) + ["X"]
 
-    private static let yearGroupPositions = Dictionary(
-        uniqueKeysWithValues: yearGroups.enumerated().map { ($1, $0) })
-
-    /// The position of a year group in payload order, or nil when it is not national.
-    public static func position(ofYearGroup yearGroup: String) -> Int? { yearGroupPositions[yearGroup] }
 }
 
 /// A register session.

@@ -405,19 +405,13 @@ struct ConfigObject {
         }
         switch scheme {
         case "https": break
-        case "http" where isLoopback(host): break
+        case "http" where isLoopbackHost(host): break
         case "http": throw invalid(key, "plain http:// is refused (only loopback may use it); use https://")
         default: throw invalid(key, "\"\(scheme)\" is not https://")
         }
         return url
     }
 
-    private func isLoopback(_ host: String) -> Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        if bare == "localhost" || bare == "::1" { return true }
-        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
-    }
 }
 
 /// Levenshtein distance, to suggest the key a typo meant.

@@ -15,6 +15,8 @@ public struct Payload: Sendable, Equatable {
     public let sha256: String
     /// Hex SHA-256 of each date's elements, to tell which dates changed since they were last accepted.
     public let dayDigests: [Day: String]
+    /// How many `submissionData` elements the body holds.
+    public let elementCount: Int
 
     /// Builds the body for the dates of `sending` that have marks, in contract order: date ascending, then
     /// year group in catalogue order (those with pupils on roll), then AM before PM; attendances in the
@@ -48,6 +50,7 @@ public struct Payload: Sendable, Equatable {
             "{\"urn\":\(Int(urn) ?? 0),\"totalNoOfPupils\":\(figures.totalOnRollOnRunDate),"
             + "\"submissionData\":[\(elements.joined(separator: ","))]}\n"
         self.days = days
+        elementCount = elements.count
         body = Array(text.utf8)
         sha256 = hexSHA256(body)
         dayDigests = digests

@@ -1,22 +1,16 @@
 /// What the state database knows of a school, as far as choosing and labelling dates is concerned.
 public struct AcceptedHistory: Sendable, Equatable {
+    /// The last accepted submission of the school.
+    public struct LastAccepted: Sendable, Equatable {
+        public var id: Int64
+        public var sha256: String
+    }
+
     /// The date consent was (last) given, in the school's time zone; nil without consent.
     public var consentDay: Day?
     /// Each date ever accepted by the DfE → digest of the content last accepted for it.
     public var acceptedDigests: [Day: String]
-    /// The body of the last accepted submission, with its id.
-    public var lastAccepted: (id: Int64, sha256: String)?
-
-    public init(consentDay: Day? = nil, acceptedDigests: [Day: String] = [:], lastAccepted: (id: Int64, sha256: String)? = nil) {
-        self.consentDay = consentDay
-        self.acceptedDigests = acceptedDigests
-        self.lastAccepted = lastAccepted
-    }
-
-    public static func == (lhs: AcceptedHistory, rhs: AcceptedHistory) -> Bool {
-        lhs.consentDay == rhs.consentDay && lhs.acceptedDigests == rhs.acceptedDigests
-            && lhs.lastAccepted?.id == rhs.lastAccepted?.id && lhs.lastAccepted?.sha256 == rhs.lastAccepted?.sha256
-    }
+    public var lastAccepted: LastAccepted?
 }
 
 /// A date's content compared with what the DfE last accepted for it.

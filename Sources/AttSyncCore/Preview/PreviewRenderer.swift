@@ -28,11 +28,8 @@ public enum PreviewRenderer {
         if run.payload.isEmpty {
             out += "  No marks on any of these dates: nothing to send.\n"
         } else {
-            let elements = run.payload.days.reduce(0) { count, day in
-                count + 2 * (run.figures.days.first { $0.day == day }?.onRoll.values.filter { $0 > 0 }.count ?? 0)
-            }
             out +=
-                "  Would send \(counted(run.payload.days.count, "date")), \(counted(elements, "row")), "
+                "  Would send \(counted(run.payload.days.count, "date")), \(counted(run.payload.elementCount, "row")), "
                 + "\(counted(run.payload.body.count, "byte")), SHA-256 \(run.payload.sha256.prefix(12))…\n"
             if let last = run.history?.lastAccepted, last.sha256 == run.payload.sha256 {
                 out += "  Nothing changed since submission \(last.id): send will not send it again (--force sends it).\n"

@@ -86,22 +86,6 @@ public final class SourceDatabase {
         guard missing.isEmpty else { throw .missingSchema(path: path, missing: missing) }
     }
 
-    /// Whether `attendance_marks` has an index whose first column is `date` (reads are slow without one).
-    public func hasDateIndex() throws(SourceError) -> Bool {
-        var found = false
-        do {
-            try connection.query(
-                """
-                SELECT 1 FROM pragma_index_list('attendance_marks') AS l
-                JOIN pragma_index_info(l.name) AS i ON i.seqno = 0 AND i.name = 'date'
-                """
-            ) { _ in found = true }
-        } catch {
-            throw Self.classify(error, path: path)
-        }
-        return found
-    }
-
     /// Runs `body` inside one read transaction, so every query sees the same snapshot of the copy.
     /// - Throws: `SourceError` for SQLite failures; errors thrown by `body` itself pass through.
     /// - Throws: `SourceError.damaged` when the file was overwritten in place during the read: the

@@ -264,11 +264,11 @@ public final class StateStore {
             try db.query("SELECT date, content_sha256 FROM accepted_days WHERE urn = ?", [.text(urn)]) { row in
                 if let day = row.text(0).flatMap(Day.init(iso:)) { digests[day] = row.text(1) }
             }
-            var last: (Int64, String)?
+            var last: AcceptedHistory.LastAccepted?
             try db.query(
                 "SELECT id, body_sha256 FROM submissions WHERE urn = ? AND status IN ('accepted', 'warnings') ORDER BY id DESC LIMIT 1",
                 [.text(urn)]
-            ) { row in last = (Int64(row.int(0)), row.text(1) ?? "") }
+            ) { row in last = .init(id: Int64(row.int(0)), sha256: row.text(1) ?? "") }
             return AcceptedHistory(consentDay: consentDay, acceptedDigests: digests, lastAccepted: last)
         }
     }

@@ -46,7 +46,7 @@ public final class CurlTransport: HTTPTransport {
     public func send(_ request: HTTPRequest) throws(TransportError) -> HTTPResponse {
         let host = request.url.host ?? request.url.absoluteString
         let scheme = request.url.scheme?.lowercased()
-        guard scheme == "https" || (scheme == "http" && Self.isLoopback(host)) else {
+        guard scheme == "https" || (scheme == "http" && isLoopbackHost(host)) else {
             throw .refusedURL(url: request.url.absoluteString)
         }
         curl_easy_reset(handle)
@@ -158,10 +158,6 @@ public final class CurlTransport: HTTPTransport {
         return "\(plain): \(detail)"
     }
 
-    static func isLoopback(_ host: String) -> Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
-    }
 }
 
 /// What one transfer has received so far; reached from libcurl's callbacks through its userdata pointer.

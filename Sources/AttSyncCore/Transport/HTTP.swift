@@ -92,6 +92,14 @@ public enum TransportError: Error, Equatable, CustomStringConvertible {
     }
 }
 
+/// 127.0.0.0/8, ::1 or localhost: the only hosts plain http may reach.
+public func isLoopbackHost(_ host: String) -> Bool {
+    let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+    if bare == "localhost" || bare == "::1" { return true }
+    let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+    return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+}
+
 extension Double {
     /// `2`, `0.5`, `1.25`: seconds for people, without trailing zeros.
     func formatted() -> String {
