@@ -27,7 +27,8 @@ extension AttSync {
 
         func run() throws {
             try options.reporting {
-                try AttSyncCore.Preview.run(options.context(), date: runDate.date?.day, json: json, detail: detail)
+                let status = try AttSyncCore.Preview.run(options.context(), date: runDate.date?.day, json: json, detail: detail)
+                if status != .success { throw ExitCode(status.rawValue) }
             }
         }
     }

@@ -26,11 +26,10 @@ extension AttSync {
         func run() throws {
             try options.reporting {
                 let context = try options.context()
-                if dryRun {
-                    try AttSyncCore.Preview.run(context, date: runDate.date?.day, json: false, detail: false)
-                    return
-                }
-                let status = try AttSyncCore.Send.run(context, date: runDate.date?.day, force: force)
+                let status =
+                    dryRun
+                    ? try AttSyncCore.Preview.run(context, date: runDate.date?.day, json: false, detail: false)
+                    : try AttSyncCore.Send.run(context, date: runDate.date?.day, force: force)
                 if status != .success { throw ExitCode(status.rawValue) }
             }
         }

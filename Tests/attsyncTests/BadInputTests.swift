@@ -103,6 +103,27 @@ import Testing
         #expect(!result.stderr.contains("P-SECRET") && !result.stderr.contains("P0"))
     }
 
+    @Test func nullKeysThroughAViewAreInvalidRowsNotACrash() throws {
+        let marks =
+            "SELECT CASE WHEN rowid % 97 = 0 THEN NULL ELSE pupil_id END AS pupil_id, date, CASE WHEN rowid % 89 = 0 THEN NULL ELSE session END AS session, code FROM main.attendance_marks"
+        let enrolments =
+            "SELECT CASE WHEN rowid = 3 THEN NULL ELSE pupil_id END AS pupil_id, year_group, start_date, end_date FROM main.enrolments"
+        let schools =
+            #"[{ "urn": "100000", "source": { "path": "mis.sqlite", "views": { "attendance_marks": "\#(marks)", "enrolments": "\#(enrolments)" } } }]"#
+        let workspace = try Workspace(configuration: Workspace.configuration(schools: schools))
+        defer { workspace.remove() }
+        try expectFailure(workspace, 65, ["rows without a pupil_id", "session other than AM or PM", "enrolments rows without a pupil_id"])
+    }
+
+    @Test func aSchoolThatCannotBePreviewedDoesNotHideTheOthers() throws {
+        let schools =
+            #"[{ "urn": "100001", "source": { "path": "missing.sqlite" } }, { "urn": "100000", "source": { "path": "mis.sqlite" } }]"#
+        let workspace = try Workspace(configuration: Workspace.configuration(schools: schools))
+        defer { workspace.remove() }
+        let result = try workspace.run(["preview", "--date", "2026-11-27"])
+        #expect(result.status == 66 && result.stderr.contains("✗ URN 100001") && result.stdout.contains("URN 100000: run date"))
+    }
+
     @Test func anUnknownCodeExits65WithHowToMapItOrIsSkipped() throws {
         let workspace = try Workspace()
         defer { workspace.remove() }

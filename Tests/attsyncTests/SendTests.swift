@@ -42,6 +42,8 @@ import Testing
 
         let history = try standin.attsync(["history"])
         #expect(history.stdout.contains("✓ accepted") && history.stdout.contains("SUB-1"))
+        #expect(sent.stderr.contains("data quality for Sample Primary (URN 100000): 2 marks of pupils not on roll (not sent)"))
+        #expect(try standin.attsync(["history", "show", "1"]).stdout.contains("data quality   2 marks of pupils not on roll"))
 
         // A second run the same day with no changes sends nothing.
         let again = try standin.attsync(["send", "--date", "2026-11-27"])
@@ -69,6 +71,18 @@ import Testing
         #expect(standin.requests(to: "/token").count == 1)
         #expect(standin.requests(to: "/attendances").count == 2)
         #expect(Set(standin.store().keys) == ["100000", "100001"])
+    }
+
+    @Test func aSchoolWithABrokenViewDoesNotStopTheOthers() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let schools =
+            #"[{ "urn": "100001", "source": { "path": "mis.sqlite", "views": { "enrolments": "SELECT nonsense FROM main.enrolments" } } }, { "urn": "100000", "source": { "path": "mis.sqlite" } }]"#
+        let standin = try StandIn(workspace, schools: schools)
+        try giveConsent(standin)
+        let sent = try standin.attsync(["send", "--date", "2026-11-27"])
+        #expect(sent.status == 78 && sent.stderr.contains("source.views.enrolments"))
+        #expect(Set(standin.store().keys) == ["100000"], "the healthy school was still sent")
     }
 
     @Test func withoutConsentNothingIsSent() throws {

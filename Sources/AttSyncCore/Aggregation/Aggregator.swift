@@ -55,6 +55,7 @@ public struct Aggregator {
             SELECT d.value, e.pupil_id, e.year_group, e.start_date
             FROM json_each(?1) AS d
             JOIN enrolments AS e ON e.start_date <= d.value AND (e.end_date IS NULL OR e.end_date >= d.value)
+            WHERE e.pupil_id IS NOT NULL  -- reported as invalid rows above
             """, [rollDaysJSON])
         // Several covering rows: the latest start_date gives the year group.
         try db.run(
@@ -73,7 +74,7 @@ public struct Aggregator {
             INSERT INTO temp.marks
             SELECT pupil_id, date, session, min(code), count(*), count(DISTINCT code)
             FROM attendance_marks
-            WHERE date IN (SELECT value FROM json_each(?1))
+            WHERE date IN (SELECT value FROM json_each(?1)) AND pupil_id IS NOT NULL AND session IS NOT NULL
             GROUP BY date, pupil_id, session
             """, [daysJSON])
         problems += try conflictingMarks(db)

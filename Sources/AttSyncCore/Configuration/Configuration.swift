@@ -23,6 +23,7 @@ public struct Configuration: Sendable, Equatable {
         public static let catchUpSchoolDays = 20
         public static let unknownCodes = UnknownCodePolicy.fail
         public static let authMethod = AuthMethod.clientSecretPost
+        public static let scope = "api://attendance/.default"
         public static let timeoutSeconds = 30.0
         public static let retry = Retry(attempts: 5, baseDelaySeconds: 2, maxDelaySeconds: 60, maxElapsedSeconds: 600)
     }
@@ -65,6 +66,7 @@ public struct Configuration: Sendable, Equatable {
         public var url: URL
         public var clientId: String
         public var clientSecret: SecretReference
+        /// nil: no scope parameter.
         public var scope: String?
         public var authMethod: AuthMethod
     }
@@ -204,9 +206,13 @@ extension Configuration.Token: Decodable {
         let object = try ConfigObject(decoder, keys: ["url", "clientId", "clientSecret", "scope", "authMethod"])
         url = try object.url("url")
         clientId = try object.required("clientId")
-        guard !clientId.isEmpty else { throw object.invalid("clientId", "must not be empty") }
+        guard !clientId.isEmpty, !clientId.contains(where: { $0.isNewline || $0.asciiValue.map { $0 < 0x20 } == true }) else {
+            throw object.invalid("clientId", "must not be empty or hold control characters")
+        }
         clientSecret = try object.required("clientSecret")
-        scope = try object.optional("scope")
+        // An empty scope sends none.
+        let scope: String = try object.optional("scope") ?? Configuration.Defaults.scope
+        self.scope = scope.isEmpty ? nil : scope
         let method: String = try object.optional("authMethod") ?? Configuration.Defaults.authMethod.rawValue
         guard let parsed = Configuration.AuthMethod(rawValue: method) else {
             throw object.invalid("authMethod", "must be \"client_secret_post\" or \"client_secret_basic\", not \"\(method)\"")
@@ -376,10 +382,10 @@ struct ConfigObject {
         return Int(value)
     }
 
-    /// A number that must be greater than zero.
+    /// A number of seconds greater than zero and at most a day.
     func positive(_ key: String) throws -> Double? {
         guard let value: Double = try optional(key) else { return nil }
-        guard value > 0, value.isFinite else { throw invalid(key, "must be greater than zero, not \(value)") }
+        guard value > 0, value <= 86_400 else { throw invalid(key, "must be greater than zero and at most 86400 (a day), not \(value)") }
         return value
     }
 

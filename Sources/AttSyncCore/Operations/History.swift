@@ -68,6 +68,7 @@ public enum History {
             ("body SHA-256", record.bodySHA256 + (record.forced ? " (sent with --force)" : "")),
         ]
         if let reason = record.reason { facts.append(("reason", reason)) }
+        if let quality = record.dataQuality { facts.append(("data quality", quality)) }
         for (name, value) in facts { out += "  \(name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(value)\n" }
         out += "\nAttempts:\n"
         var table = TextTable(["kind", "#", "started", "ms", "HTTP", "Retry-After", "waited", "problem"], numeric: [1, 3, 4])

@@ -3,19 +3,34 @@ public enum Preview {
     /// Prints what `send` would post for each school of `context`: a table per school, or with `json`
     /// exactly the request body of the single school. Where a state database exists, catch-up days are
     /// included and each date is labelled new, changed or unchanged; nothing is ever written.
-    /// - Throws: `UsageError` (`json` with several schools), `SourceError`, `DataError`, `StateError`.
-    public static func run(_ context: Context, date: Day?, json: Bool, detail: Bool) throws {
+    ///
+    /// A school that cannot be previewed is reported on stderr and the others are still shown.
+    /// - Returns: success, or the exit status of the first school that failed.
+    /// - Throws: `UsageError` (`json` with several schools), `StateError`, and with `json` the school's error.
+    public static func run(_ context: Context, date: Day?, json: Bool, detail: Bool) throws -> ExitStatus {
         let runDate = context.runDate(date)
         let store = try StateStore.openExisting(directory: context.configuration.stateDirectory)
-        let schools = json ? [try context.singleSchool(for: "--json")] : context.schools
-        for (index, school) in schools.enumerated() {
+        func prepare(_ school: Configuration.School) throws -> SchoolRun {
             let history = try store?.acceptedHistory(urn: school.urn, timeZone: context.configuration.timeZone)
-            let run = try SchoolRun.prepare(school: school, configuration: context.configuration, runDate: runDate, history: history)
-            if json {
-                context.console.raw(String(decoding: run.payload.body, as: UTF8.self))
-            } else {
+            return try SchoolRun.prepare(school: school, configuration: context.configuration, runDate: runDate, history: history)
+        }
+        if json {
+            let run = try prepare(context.singleSchool(for: "--json"))
+            context.console.raw(String(decoding: run.payload.body, as: UTF8.self))
+            return .success
+        }
+        var status = ExitStatus.success
+        for (index, school) in context.schools.enumerated() {
+            do {
+                let run = try prepare(school)
                 context.console.result((index > 0 ? "\n" : "") + PreviewRenderer.render(run, detail: detail))
+            } catch let error as StateError {
+                throw error
+            } catch {
+                context.console.problem("attsync: ✗ \(school.displayName): \(error)")
+                if status == .success { status = ExitStatus(for: error) }
             }
         }
+        return status
     }
 }

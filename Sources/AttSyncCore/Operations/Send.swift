@@ -57,7 +57,8 @@ public enum Send {
                 let code = ExitStatus(for: error)
                 context.console.problem("attsync: ✗ \(school.displayName): \(error)")
                 if status == .success { status = code }
-                if code == .configuration && context.schools.count > 1 {
+                let shared = (error as? SendError)?.affectsEverySchool ?? (error as? SubmissionFailed)?.error.affectsEverySchool ?? false
+                if shared && context.schools.count > 1 {
                     context.console.problem("attsync: stopping: the same problem would stop every other school")
                     break
                 }
@@ -86,7 +87,12 @@ public enum Send {
             console.result("  \(school.displayName): nothing changed since submission \(last.id); not sent again (--force sends it)\n")
             return
         }
-        let id = try store.beginSubmission(urn: school.urn, runDate: runDate, payload: payload, forced: force, at: context.clock.now())
+        let notes = run.qualityNotes
+        if !notes.isEmpty {
+            console.note("data quality for \(school.displayName): \(notes.joined(separator: "; ")) (attsync preview --detail shows where)")
+        }
+        let id = try store.beginSubmission(
+            urn: school.urn, runDate: runDate, payload: payload, dataQuality: notes, forced: force, at: context.clock.now())
         console.detail("submission \(id): \(counted(payload.days.count, "date")), \(payload.body.count) bytes, key \(payload.sha256)")
         let policy = RetryPolicy(retry: context.configuration.dfe.retry, clock: context.clock, random: environment.random)
         do {

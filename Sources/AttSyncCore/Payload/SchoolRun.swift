@@ -64,4 +64,25 @@ public struct SchoolRun: Sendable {
             school: school, runDate: runDate, window: window, catchUp: catchUp, figures: figures, payload: payload,
             changes: changes, history: history)
     }
+
+    /// One line per kind of data-quality finding, totalled over the dates sent: what `preview` shows and
+    /// what `send` reports and records with the submission.
+    public var qualityNotes: [String] {
+        let days = figures.days.filter(\.hasMarks)
+        func total(_ value: (SessionFigures) -> Int) -> Int { days.reduce(0) { $0 + value($1.am) + value($1.pm) } }
+        var notes: [String] = []
+        let notOnRoll = total(\.notOnRoll)
+        if notOnRoll > 0 { notes.append(counted(notOnRoll, "mark") + " of pupils not on roll (not sent)") }
+        let skipped = total(\.skippedTotal)
+        if skipped > 0 { notes.append(counted(skipped, "mark") + " with unknown codes skipped") }
+        let wrong = total(\.wrongSession)
+        if wrong > 0 { notes.append(counted(wrong, "present mark") + " in the wrong session") }
+        let duplicates = total(\.duplicates)
+        if duplicates > 0 { notes.append(counted(duplicates, "duplicate mark") + " counted once") }
+        let unmarked = days.reduce(0) { $0 + $1.unmarked(.am) + $1.unmarked(.pm) }
+        if unmarked > 0 { notes.append(counted(unmarked, "unmarked session")) }
+        let overlapping = days.reduce(0) { $0 + $1.overlappingEnrolments }
+        if overlapping > 0 { notes.append(counted(overlapping, "pupil-day") + " with overlapping enrolments") }
+        return notes
+    }
 }

@@ -35,32 +35,13 @@ public enum PreviewRenderer {
                 out += "  Nothing changed since submission \(last.id): send will not send it again (--force sends it).\n"
             }
         }
-        let notes = qualityNotes(run.figures.days.filter(\.hasMarks))
+        let notes = run.qualityNotes
         if detail {
             for day in run.figures.days where day.hasMarks { out += "\n" + renderDetail(day) }
         } else if !notes.isEmpty {
             out += "  Data quality: " + notes.joined(separator: "; ") + " (--detail shows where)\n"
         }
         return out
-    }
-
-    /// One line per kind of data-quality finding, totalled over `days`.
-    private static func qualityNotes(_ days: [DayFigures]) -> [String] {
-        func total(_ value: (SessionFigures) -> Int) -> Int { days.reduce(0) { $0 + value($1.am) + value($1.pm) } }
-        var notes: [String] = []
-        let notOnRoll = total(\.notOnRoll)
-        if notOnRoll > 0 { notes.append(counted(notOnRoll, "mark") + " of pupils not on roll (not sent)") }
-        let skipped = total(\.skippedTotal)
-        if skipped > 0 { notes.append(counted(skipped, "mark") + " with unknown codes skipped") }
-        let wrong = total(\.wrongSession)
-        if wrong > 0 { notes.append(counted(wrong, "present mark") + " in the wrong session") }
-        let duplicates = total(\.duplicates)
-        if duplicates > 0 { notes.append(counted(duplicates, "duplicate mark") + " counted once") }
-        let unmarked = days.reduce(0) { $0 + $1.unmarked(.am) + $1.unmarked(.pm) }
-        if unmarked > 0 { notes.append(counted(unmarked, "unmarked session")) }
-        let overlapping = days.reduce(0) { $0 + $1.overlappingEnrolments }
-        if overlapping > 0 { notes.append(counted(overlapping, "pupil-day") + " with overlapping enrolments") }
-        return notes
     }
 
     private static func renderDetail(_ day: DayFigures) -> String {

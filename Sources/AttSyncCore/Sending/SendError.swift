@@ -55,6 +55,14 @@ public enum SendError: Error, Equatable, CustomStringConvertible {
         }
     }
 
+    /// A problem with the DfE service or the client itself, which every other school would meet too.
+    public var affectsEverySchool: Bool {
+        switch self {
+        case .tokenRejected, .tls, .redirected, .unauthorised, .forbidden, .endpointWrong: return true
+        default: return false
+        }
+    }
+
     public var exitStatus: ExitStatus {
         switch self {
         case .noConsent: return .noPermission

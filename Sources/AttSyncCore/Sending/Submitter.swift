@@ -104,7 +104,7 @@ public struct Submitter {
                     repeatedAfter401 = true
                     tokens.invalidate()
                     continue
-                case 408, 409, 429, 500...599:
+                case 408, 409, 429, 500, 502, 503, 504:
                     retryReason = "HTTP \(response.status)"
                 default:
                     let failure = failure(for: response)

@@ -57,6 +57,8 @@ public struct SubmissionRecord: Sendable, Equatable, Codable {
     public var createdAt: Date
     public var finishedAt: Date?
     public var attemptCount: Int
+    /// Data-quality findings of the dates sent (marks not on roll, skipped codes, …), in words.
+    public var dataQuality: String?
 }
 
 /// The state database (`attsync.sqlite` in `stateDirectory`): consent, submissions, attempts and the
@@ -118,7 +120,8 @@ public final class StateStore {
               PRIMARY KEY (urn, date)
             ) WITHOUT ROWID;
             """
-        )
+        ),
+        ("2 data-quality notes of each submission", "ALTER TABLE submissions ADD COLUMN data_quality TEXT;"),
     ]
 
     public let path: String
@@ -249,9 +252,12 @@ public final class StateStore {
         }
     }
 
-    /// The consent in force: the latest event when it is a `given`.
+    /// The consent in force: the first `given` since the last `removed` (giving it again does not move
+    /// the start of the period catch-up looks back to); nil when the latest event is a removal.
     public func consent(urn: String) throws(StateError) -> ConsentEvent? {
-        try consentEvents(urn: urn).last.flatMap { $0.action == .given ? $0 : nil }
+        let events = try consentEvents(urn: urn)
+        guard events.last?.action == .given else { return nil }
+        return events.reversed().prefix { $0.action == .given }.last
     }
 
     // MARK: - Submissions
@@ -274,16 +280,20 @@ public final class StateStore {
     }
 
     /// Records a submission before its first byte is sent; returns its id.
-    public func beginSubmission(urn: String, runDate: Day, payload: Payload, forced: Bool, at: Date) throws(StateError) -> Int64 {
+    /// - Parameter dataQuality: the data-quality findings of the dates sent, in words.
+    public func beginSubmission(urn: String, runDate: Day, payload: Payload, dataQuality: [String], forced: Bool, at: Date)
+        throws(StateError) -> Int64
+    {
         try write {
             try db.run(
                 """
-                INSERT INTO submissions (urn, run_date, dates, body, body_sha256, forced, status, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, 'sending', ?)
+                INSERT INTO submissions (urn, run_date, dates, body, body_sha256, forced, status, created_at, data_quality)
+                VALUES (?, ?, ?, ?, ?, ?, 'sending', ?, ?)
                 """,
                 [
                     .text(urn), .text(runDate.description), .text(jsonArray(payload.days.map(\.description))), .blob(payload.body),
                     .text(payload.sha256), .integer(forced ? 1 : 0), .text(timestamp(at)),
+                    dataQuality.isEmpty ? .null : .text(dataQuality.joined(separator: "; ")),
                 ])
             return db.lastInsertRowID
         }
@@ -347,7 +357,8 @@ public final class StateStore {
 
     private static let submissionColumns = """
         s.id, s.urn, s.run_date, s.dates, s.body_sha256, s.forced, s.status, s.http_status, s.dfe_reference, s.dfe_errors,
-        s.reason, s.created_at, s.finished_at, (SELECT count(*) FROM attempts AS a WHERE a.submission_id = s.id AND a.kind = 'post')
+        s.reason, s.created_at, s.finished_at, (SELECT count(*) FROM attempts AS a WHERE a.submission_id = s.id AND a.kind = 'post'),
+        s.data_quality
         """
 
     private func submission(_ row: SQLiteRow) -> SubmissionRecord {
@@ -357,7 +368,8 @@ public final class StateStore {
             id: Int64(row.int(0)), urn: row.text(1) ?? "", runDate: row.text(2) ?? "", dates: dates, bodySHA256: row.text(4) ?? "",
             forced: row.int(5) != 0, status: SubmissionStatus(rawValue: row.text(6) ?? "") ?? .failed,
             httpStatus: row.isNull(7) ? nil : row.int(7), reference: row.text(8), errors: errors, reason: row.text(10),
-            createdAt: date(row.text(11)), finishedAt: row.text(12).map { date($0) }, attemptCount: row.int(13))
+            createdAt: date(row.text(11)), finishedAt: row.text(12).map { date($0) }, attemptCount: row.int(13),
+            dataQuality: row.text(14))
     }
 
     /// The newest submissions first, of the given schools.
@@ -377,7 +389,7 @@ public final class StateStore {
         try read {
             var found: (SubmissionRecord, [UInt8])?
             try db.query("SELECT \(Self.submissionColumns), s.body FROM submissions AS s WHERE s.id = ?", [.integer(id)]) { row in
-                found = (submission(row), row.blob(14))
+                found = (submission(row), row.blob(15))
             }
             guard let (record, body) = found else { throw StateError.noSuchSubmission(id: id) }
             var attempts: [AttemptRecord] = []

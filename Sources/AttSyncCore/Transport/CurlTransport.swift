@@ -122,7 +122,11 @@ public final class CurlTransport: HTTPTransport {
     /// Maps a libcurl failure to what went wrong, in words a technician can act on.
     private func classify(_ code: CURLcode, host: String, transfer: Transfer) -> TransportError {
         let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
+        let lower = detail.lowercased()
         switch code {
+        case CURLE_SSL_CONNECT_ERROR where ["reset", "eof", "timed out", "broken pipe", "unexpected eof"].contains { lower.contains($0) }:
+            // The connection broke during the handshake: a network fault, not a certificate problem.
+            return .connectionLost(host: host, detail: detail)
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CERTPROBLEM,
             CURLE_SSL_CIPHER, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_ENGINE_NOTFOUND:
             return .tls(host: host, problem: Self.tlsProblem(detail))

@@ -32,6 +32,7 @@ import Testing
         #expect(configuration.codes == .init(map: [:], unknown: .fail))
         #expect(configuration.dfe.retry == Configuration.Defaults.retry)
         #expect(configuration.dfe.token.authMethod == .clientSecretPost)
+        #expect(configuration.dfe.token.scope == "api://attendance/.default")
         #expect(configuration.dfe.subscriptionKey == nil && configuration.dfe.caBundle == nil)
         #expect(configuration.dfe.timeoutSeconds == 30)
     }
@@ -116,6 +117,14 @@ import Testing
             name: "zero timeout",
             text: configurationJSON().replacingOccurrences(of: #""endpoint""#, with: #""timeoutSeconds": 0, "endpoint""#),
             key: "dfe.timeoutSeconds", fragment: "greater than zero"),
+        Case(
+            name: "a timeout of more than a day",
+            text: configurationJSON().replacingOccurrences(of: #""endpoint""#, with: #""timeoutSeconds": 1e19, "endpoint""#),
+            key: "dfe.timeoutSeconds", fragment: "at most 86400"),
+        Case(
+            name: "a line break in the client id",
+            text: configurationJSON().replacingOccurrences(of: #""attsync-client""#, with: #""attsync\r\nX-Evil: 1""#),
+            key: "dfe.token.clientId", fragment: "control characters"),
         Case(
             name: "zero attempts",
             text: configurationJSON().replacingOccurrences(of: #""endpoint""#, with: #""retry": {"attempts": 0}, "endpoint""#),

@@ -42,6 +42,9 @@ import Testing
         try store.recordConsent(urn: "100000", action: .removed, by: "Bob Governor", osUser: "office", at: given.addingTimeInterval(60))
         #expect(try store.consent(urn: "100000") == nil)
         #expect(try store.consentEvents(urn: "100000").map(\.action) == [.given, .removed])
+        try store.recordConsent(urn: "100000", action: .given, by: "Cy Head", osUser: "office", at: given.addingTimeInterval(120))
+        try store.recordConsent(urn: "100000", action: .given, by: "Di Head", osUser: "office", at: given.addingTimeInterval(180))
+        #expect(try store.consent(urn: "100000")?.by == "Cy Head", "giving consent again does not move the start of the period")
     }
 
     @Test func submissionsAttemptsOutcomesAndAcceptedDays() throws {
@@ -54,7 +57,9 @@ import Testing
         figures.am.counts = ["1": ["/": 1]]
         let payload = Payload(urn: "100000", figures: SchoolFigures(days: [figures], totalOnRollOnRunDate: 1), sending: [figures.day])
         let now = Date(timeIntervalSince1970: 1_795_000_000)
-        let first = try store.beginSubmission(urn: "100000", runDate: figures.day, payload: payload, forced: false, at: now)
+        let first = try store.beginSubmission(
+            urn: "100000", runDate: figures.day, payload: payload, dataQuality: ["2 marks of pupils not on roll (not sent)"], forced: false,
+            at: now)
         try store.recordAttempt(
             submission: first,
             AttemptRecord(
@@ -64,7 +69,8 @@ import Testing
         try store.finishSubmission(
             first, urn: "100000", status: .accepted, httpStatus: 201, reference: "SUB-1", errors: [], reason: nil,
             acceptedDays: payload.dayDigests, at: now)
-        let second = try store.beginSubmission(urn: "100000", runDate: figures.day, payload: payload, forced: true, at: now)
+        let second = try store.beginSubmission(
+            urn: "100000", runDate: figures.day, payload: payload, dataQuality: [], forced: true, at: now)
         #expect(try store.markInterrupted(at: now) == 1)
 
         let history = try store.acceptedHistory(urn: "100000", timeZone: TimeZone(identifier: "Europe/London")!)
@@ -75,6 +81,7 @@ import Testing
         #expect(listed.map(\.id) == [second, first])
         #expect(listed.map(\.status) == [.interrupted, .accepted])
         #expect(listed[1].attemptCount == 2 && listed[1].reference == "SUB-1" && listed[1].dates == ["2026-11-27"])
+        #expect(listed[1].dataQuality == "2 marks of pupils not on roll (not sent)" && listed[0].dataQuality == nil)
         let (record, body, attempts) = try store.submission(id: first)
         #expect(body == payload.body && record.bodySHA256 == payload.sha256)
         #expect(attempts.map(\.httpStatus) == [503, 201] && attempts[0].waitedSeconds == 2 && attempts[0].durationSeconds == 0.25)
