@@ -52,9 +52,6 @@ public struct DayFigures: Equatable, Sendable {
     public func unmarked(_ session: Session) -> Int {
         onRoll.reduce(0) { total, entry in total + max(0, entry.value - (self[session].markedOnRoll[entry.key] ?? 0)) }
     }
-
-    /// Marks counted in `session`, all year groups.
-    public func counted(_ session: Session) -> Int { self[session].counted }
 }
 
 /// The aggregate of one school over the dates of a run.

@@ -38,22 +38,10 @@ public enum History {
         if json {
             struct Detail: Encodable {
                 let submission: SubmissionRecord
-                let attempts: [Attempt]
+                let attempts: [AttemptRecord]
                 let body: String
             }
-            struct Attempt: Encodable {
-                let kind: String, number: Int, startedAt: Date, durationSeconds: Double, httpStatus: Int?, error: String?
-                let retryAfterSeconds: Double?, waitedSeconds: Double?
-            }
-            let detail = Detail(
-                submission: record,
-                attempts: attempts.map {
-                    Attempt(
-                        kind: $0.kind.rawValue, number: $0.number, startedAt: $0.startedAt, durationSeconds: $0.durationSeconds,
-                        httpStatus: $0.httpStatus, error: $0.error, retryAfterSeconds: $0.retryAfterSeconds, waitedSeconds: $0.waitedSeconds
-                    )
-                },
-                body: String(decoding: body, as: UTF8.self))
+            let detail = Detail(submission: record, attempts: attempts, body: String(decoding: body, as: UTF8.self))
             context.console.result(encode(detail) + "\n")
             return
         }

@@ -57,8 +57,8 @@ public enum Send {
                 let code = ExitStatus(for: error)
                 context.console.problem("attsync: ✗ \(school.displayName): \(error)")
                 if status == .success { status = code }
-                let shared = (error as? SendError)?.affectsEverySchool ?? (error as? SubmissionFailed)?.error.affectsEverySchool ?? false
-                if shared && context.schools.count > 1 {
+                let sendError = (error as? SendError) ?? (error as? SubmissionFailed)?.error
+                if sendError?.affectsEverySchool == true && context.schools.count > 1 {
                     context.console.problem("attsync: stopping: the same problem would stop every other school")
                     break
                 }
@@ -73,10 +73,8 @@ public enum Send {
         environment: Environment
     ) throws {
         let console = context.console
-        guard try store.consent(urn: school.urn) != nil else {
-            throw SendError.noConsent(school: school.displayName, urn: school.urn)
-        }
         let history = try store.acceptedHistory(urn: school.urn, timeZone: context.configuration.timeZone)
+        guard history.consentDay != nil else { throw SendError.noConsent(school: school.displayName, urn: school.urn) }
         let run = try SchoolRun.prepare(school: school, configuration: context.configuration, runDate: runDate, history: history)
         let payload = run.payload
         guard !payload.isEmpty else {

@@ -14,7 +14,7 @@ public enum PreviewRenderer {
         for day in run.figures.days {
             var row = [day.day.longDescription + (catchUp.contains(day.day) ? " (catch-up)" : "")]
             if day.hasMarks {
-                row += [day.totalOnRoll, day.counted(.am), day.counted(.pm), day.unmarked(.am), day.unmarked(.pm)].map(\.grouped)
+                row += [day.totalOnRoll, day.am.counted, day.pm.counted, day.unmarked(.am), day.unmarked(.pm)].map(\.grouped)
                 if let change = run.changes?[day.day] { row.append(change.rawValue) }
             } else {
                 row += [day.totalOnRoll.grouped, "-", "-", "-", "-"] + (labelled ? ["no marks: not sent"] : [])

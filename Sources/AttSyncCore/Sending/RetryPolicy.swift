@@ -34,8 +34,8 @@ public struct RetryPolicy: Sendable {
 }
 
 /// One request made while sending, as recorded in the state database.
-public struct AttemptRecord: Sendable, Equatable {
-    public enum Kind: String, Sendable { case token, post }
+public struct AttemptRecord: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable { case token, post }
 
     public var kind: Kind
     public var number: Int

@@ -55,17 +55,11 @@ final class SQLiteConnection {
 
     deinit { sqlite3_close_v2(handle) }
 
-    private func check(_ result: Int32) throws(SQLiteError) {
-        guard result == SQLITE_OK || result == SQLITE_ROW || result == SQLITE_DONE else { throw lastError(result) }
-    }
-
-    private func lastError(_ result: Int32) -> SQLiteError {
-        SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)))
-    }
-
     /// Runs one or more statements without parameters or results (schema, pragmas, BEGIN/COMMIT).
     func execute(_ sql: String) throws(SQLiteError) {
-        try check(sqlite3_exec(handle, sql, nil, nil, nil))
+        guard sqlite3_exec(handle, sql, nil, nil, nil) == SQLITE_OK else {
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)))
+        }
     }
 
     /// Runs one statement with bound values, calling `row` for each result row.
