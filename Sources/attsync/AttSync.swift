@@ -53,19 +53,33 @@ struct CommonOptions: ParsableArguments {
             configurationPath: config, school: school, environment: ProcessInfo.processInfo.environment,
             clock: SystemClock(), console: console)
     }
+}
 
-    /// Runs `body`, reporting any error once, on stderr, and exiting with its code.
-    func reporting(_ body: () throws -> Void) throws {
+/// A subcommand that acts on the configured schools. It parses and validates its flags, implements
+/// `run(_:)` with one call into the core, and inherits `run()`: build the context, run, report any error
+/// once on stderr, and exit with the run's status (the SwiftPM `SwiftCommand` pattern).
+protocol AttSyncCommand: ParsableCommand {
+    var options: CommonOptions { get }
+    /// The command's work; returns success or the exit status of the first school that failed.
+    func run(_ context: Context) throws -> ExitStatus
+}
+
+extension AttSyncCommand {
+    func run() throws {
+        // A reader that went away must give exit 74 at the end, not a silent death by SIGPIPE mid-send.
+        signal(SIGPIPE, SIG_IGN)
+        let console = options.console
+        var status: ExitStatus
         do {
-            try body()
-        } catch let error as ExitCode {
-            throw error
+            status = try run(options.context())
         } catch {
-            let status = ExitStatus(for: error)
-            let text = status == .software ? "internal error (please report it): \(error)" : "\(error)"
-            console.problem("attsync: \(text)")
-            throw ExitCode(status.rawValue)
+            status = Reporter.report(error, on: console)
         }
+        if let failure = OutputFailure.shared.message {
+            console.problem("attsync: \(failure)")
+            status = status.keepingFirstFailure(.ioError)
+        }
+        if status != .success { throw ExitCode(status.rawValue) }
     }
 }
 

@@ -11,34 +11,37 @@ extension AttSync {
                 """,
             subcommands: [Give.self, Remove.self, Status.self])
 
-        struct Give: ParsableCommand {
+        struct Give: AttSyncCommand {
             static let configuration = CommandConfiguration(abstract: "Record that consent is given.")
             @OptionGroup var options: CommonOptions
             @Option(help: ArgumentHelp("The name of the person giving consent.", valueName: "name"))
             var by: String
 
-            func run() throws {
-                try options.reporting { try AttSyncCore.Consent.change(options.context(), action: .given, by: by) }
+            func run(_ context: Context) throws -> ExitStatus {
+                try ConsentOperation.change(context, action: .given, by: by)
+                return .success
             }
         }
 
-        struct Remove: ParsableCommand {
+        struct Remove: AttSyncCommand {
             static let configuration = CommandConfiguration(abstract: "Record that consent is removed: send stops sending.")
             @OptionGroup var options: CommonOptions
             @Option(help: ArgumentHelp("The name of the person removing consent.", valueName: "name"))
             var by: String
 
-            func run() throws {
-                try options.reporting { try AttSyncCore.Consent.change(options.context(), action: .removed, by: by) }
+            func run(_ context: Context) throws -> ExitStatus {
+                try ConsentOperation.change(context, action: .removed, by: by)
+                return .success
             }
         }
 
-        struct Status: ParsableCommand {
+        struct Status: AttSyncCommand {
             static let configuration = CommandConfiguration(abstract: "Show each school's consent and its changes.")
             @OptionGroup var options: CommonOptions
 
-            func run() throws {
-                try options.reporting { try AttSyncCore.Consent.status(options.context()) }
+            func run(_ context: Context) throws -> ExitStatus {
+                try ConsentOperation.status(context)
+                return .success
             }
         }
     }

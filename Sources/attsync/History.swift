@@ -8,7 +8,7 @@ extension AttSync {
             subcommands: [List.self, Show.self],
             defaultSubcommand: List.self)
 
-        struct List: ParsableCommand {
+        struct List: AttSyncCommand {
             static let configuration = CommandConfiguration(abstract: "The table of submissions, newest first.")
             @OptionGroup var options: CommonOptions
             @Option(help: "Show at most this many submissions.")
@@ -20,12 +20,13 @@ extension AttSync {
                 if limit < 1 { throw ValidationError("--limit must be at least 1") }
             }
 
-            func run() throws {
-                try options.reporting { try AttSyncCore.History.list(options.context(), limit: limit, json: json) }
+            func run(_ context: Context) throws -> ExitStatus {
+                try HistoryOperation.list(context, limit: limit, json: json)
+                return .success
             }
         }
 
-        struct Show: ParsableCommand {
+        struct Show: AttSyncCommand {
             static let configuration = CommandConfiguration(
                 abstract: "One submission in full: every attempt, the DfE's errors, the exact body.")
             @OptionGroup var options: CommonOptions
@@ -34,8 +35,9 @@ extension AttSync {
             @Flag(help: "Print JSON.")
             var json = false
 
-            func run() throws {
-                try options.reporting { try AttSyncCore.History.show(options.context(), id: id, json: json) }
+            func run(_ context: Context) throws -> ExitStatus {
+                try HistoryOperation.show(context, id: id, json: json)
+                return .success
             }
         }
     }

@@ -2,7 +2,7 @@ import ArgumentParser
 import AttSyncCore
 
 extension AttSync {
-    struct Preview: ParsableCommand {
+    struct Preview: AttSyncCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show what `send` would post, without sending anything.",
             discussion: """
@@ -25,11 +25,8 @@ extension AttSync {
             if json && detail { throw ValidationError("--json and --detail cannot be combined: --json prints only the body") }
         }
 
-        func run() throws {
-            try options.reporting {
-                let status = try AttSyncCore.Preview.run(options.context(), date: runDate.date?.day, json: json, detail: detail)
-                if status != .success { throw ExitCode(status.rawValue) }
-            }
+        func run(_ context: Context) throws -> ExitStatus {
+            try PreviewOperation.run(context, date: runDate.date?.day, json: json, detail: detail)
         }
     }
 }

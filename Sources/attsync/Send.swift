@@ -2,7 +2,7 @@ import ArgumentParser
 import AttSyncCore
 
 extension AttSync {
-    struct Send: ParsableCommand {
+    struct Send: AttSyncCommand {
         static let configuration = CommandConfiguration(
             abstract: "Send the attendance figures of the run date and the school days before it to the DfE.",
             discussion: """
@@ -23,15 +23,14 @@ extension AttSync {
         @Flag(help: "Send even when the body is identical to the last accepted submission.")
         var force = false
 
-        func run() throws {
-            try options.reporting {
-                let context = try options.context()
-                let status =
-                    dryRun
-                    ? try AttSyncCore.Preview.run(context, date: runDate.date?.day, json: false, detail: false)
-                    : try AttSyncCore.Send.run(context, date: runDate.date?.day, force: force)
-                if status != .success { throw ExitCode(status.rawValue) }
-            }
+        func validate() throws {
+            if dryRun && force { throw ValidationError("--dry-run and --force cannot be combined: --dry-run sends nothing") }
+        }
+
+        func run(_ context: Context) throws -> ExitStatus {
+            dryRun
+                ? try PreviewOperation.run(context, date: runDate.date?.day, json: false, detail: false)
+                : try SendOperation.run(context, date: runDate.date?.day, force: force)
         }
     }
 }

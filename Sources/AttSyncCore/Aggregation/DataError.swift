@@ -1,30 +1,30 @@
 /// Source data that cannot be sent as it is. Messages give counts and examples (dates, sessions, codes,
 /// year groups), never pupil identifiers.
-public enum DataError: Error, Equatable, CustomStringConvertible {
+package enum DataError: AttSyncError, Equatable {
     /// Rows that break the rules of docs/mis-schema.md, grouped by problem.
     case invalidRows([Problem])
     /// Codes that are not national on their date after `codes.map`, under `codes.unknown: "fail"`.
     case unknownCodes([UnknownCode])
 
     /// One kind of invalid row.
-    public struct Problem: Equatable, Sendable {
+    package struct Problem: Equatable, Sendable {
         /// What is wrong, e.g. "attendance_marks rows with a session other than AM or PM".
-        public var what: String
-        public var count: Int
+        package var what: String
+        package var count: Int
         /// A few offending rows, described without pupil identifiers.
-        public var examples: [String]
+        package var examples: [String]
     }
 
     /// One unknown code with where it was seen.
-    public struct UnknownCode: Equatable, Sendable {
-        public var code: String
+    package struct UnknownCode: Equatable, Sendable {
+        package var code: String
         /// The national code `codes.map` turned it into, when it was mapped.
-        public var mappedTo: String?
-        public var count: Int
-        public var days: [Day]
+        package var mappedTo: String?
+        package var count: Int
+        package var days: [Day]
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidRows(let problems):
             let total = problems.reduce(0) { $0 + $1.count }
@@ -46,4 +46,6 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
                 + "\nmap each to its national code in the configuration (\"codes\": {\"map\": {\(example)}}, using the right national code), or set \"codes\": {\"unknown\": \"skip\"} to leave such marks out"
         }
     }
+
+    package var exitStatus: ExitStatus { .dataError }
 }

@@ -1,63 +1,63 @@
 /// What the register says for one school, one date and one session, after every rule of
 /// docs/mis-schema.md has been applied.
-public struct SessionFigures: Equatable, Sendable {
+package struct SessionFigures: Equatable, Sendable {
     /// Year group → national code → marks counted.
-    public var counts: [String: [String: Int]] = [:]
+    package var counts: [String: [String: Int]] = [:]
     /// Year group → marks of pupils on roll in it (counted or skipped): what unmarked is measured against.
-    public var markedOnRoll: [String: Int] = [:]
+    package var markedOnRoll: [String: Int] = [:]
     /// Distinct marks read (one per pupil and session, after removing duplicates).
-    public var read = 0
+    package var read = 0
     /// Marks counted in a year group.
-    public var counted = 0
+    package var counted = 0
     /// Marks of pupils not on roll that date.
-    public var notOnRoll = 0
+    package var notOnRoll = 0
     /// Code as recorded → marks left out by `codes.unknown: "skip"`.
-    public var skipped: [String: Int] = [:]
+    package var skipped: [String: Int] = [:]
     /// Present marks of the other session (`/` in PM, `\` in AM), counted as recorded.
-    public var wrongSession = 0
+    package var wrongSession = 0
     /// Extra copies of a mark for the same pupil and session, counted once.
-    public var duplicates = 0
+    package var duplicates = 0
 
-    public init() {}
+    package init() {}
 
-    public var skippedTotal: Int { skipped.values.reduce(0, +) }
+    package var skippedTotal: Int { skipped.values.reduce(0, +) }
 
     /// The accounting identity: every mark read is counted, not on roll, or skipped.
-    public var balances: Bool { read == counted + notOnRoll + skippedTotal }
+    package var balances: Bool { read == counted + notOnRoll + skippedTotal }
 }
 
 /// Everything known about one date.
-public struct DayFigures: Equatable, Sendable {
-    public let day: Day
+package struct DayFigures: Equatable, Sendable {
+    package let day: Day
     /// Year group → pupils on roll.
-    public var onRoll: [String: Int] = [:]
-    public var am = SessionFigures()
-    public var pm = SessionFigures()
+    package var onRoll: [String: Int] = [:]
+    package var am = SessionFigures()
+    package var pm = SessionFigures()
     /// Pupils with enrolments in more than one year group that cover this date (the latest start won).
-    public var overlappingEnrolments = 0
+    package var overlappingEnrolments = 0
 
-    public init(day: Day) { self.day = day }
+    package init(day: Day) { self.day = day }
 
-    public subscript(session: Session) -> SessionFigures {
+    package subscript(session: Session) -> SessionFigures {
         get { session == .am ? am : pm }
         set { if session == .am { am = newValue } else { pm = newValue } }
     }
 
-    public var totalOnRoll: Int { onRoll.values.reduce(0, +) }
+    package var totalOnRoll: Int { onRoll.values.reduce(0, +) }
 
     /// Dates with no marks at all are left out of the payload.
-    public var hasMarks: Bool { am.read + pm.read > 0 }
+    package var hasMarks: Bool { am.read + pm.read > 0 }
 
     /// Pupils on roll without a mark in `session`.
-    public func unmarked(_ session: Session) -> Int {
+    package func unmarked(_ session: Session) -> Int {
         onRoll.reduce(0) { total, entry in total + max(0, entry.value - (self[session].markedOnRoll[entry.key] ?? 0)) }
     }
 }
 
 /// The aggregate of one school over the dates of a run.
-public struct SchoolFigures: Equatable, Sendable {
+package struct SchoolFigures: Equatable, Sendable {
     /// Every date asked for, ascending, with or without marks.
-    public var days: [DayFigures]
+    package var days: [DayFigures]
     /// Pupils on roll on the run date.
-    public var totalOnRollOnRunDate: Int
+    package var totalOnRollOnRunDate: Int
 }

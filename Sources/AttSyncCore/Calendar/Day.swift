@@ -4,14 +4,14 @@ import Foundation
 ///
 /// Dates are compared and stepped as whole days since 1970-01-01, so weekday and arithmetic never
 /// depend on a time zone or on daylight saving.
-public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
+package struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Days since 1970-01-01 (negative before it).
-    public let ordinal: Int
+    package let ordinal: Int
 
-    public init(ordinal: Int) { self.ordinal = ordinal }
+    package init(ordinal: Int) { self.ordinal = ordinal }
 
     /// A date from its parts; nil when the parts do not name a real date.
-    public init?(year: Int, month: Int, day: Int) {
+    package init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
             (1...Day.daysIn(month: month, year: year)).contains(day)
         else { return nil }
@@ -19,7 +19,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// Parses exactly `YYYY-MM-DD` (ten characters, a real date); anything else is nil.
-    public init?(iso text: String) {
+    package init?(iso text: String) {
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
         func number(_ range: Range<Int>) -> Int? {
@@ -35,14 +35,14 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// The civil date of `instant` in `timeZone` (a run at 00:30 BST on 1 July is 1 July in London).
-    public init(containing instant: Date, in timeZone: TimeZone) {
+    package init(containing instant: Date, in timeZone: TimeZone) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let parts = calendar.dateComponents([.year, .month, .day], from: instant)
         ordinal = Day.ordinal(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)
     }
 
-    public var parts: (year: Int, month: Int, day: Int) {
+    package var parts: (year: Int, month: Int, day: Int) {
         // Howard Hinnant's civil_from_days.
         let z = ordinal + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
@@ -56,27 +56,27 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// ISO weekday: 1 Monday … 7 Sunday.
-    public var weekday: Int { ((ordinal % 7 + 7 + 3) % 7) + 1 }
+    package var weekday: Int { ((ordinal % 7 + 7 + 3) % 7) + 1 }
 
-    public var isWeekend: Bool { weekday >= 6 }
+    package var isWeekend: Bool { weekday >= 6 }
 
-    public func adding(days: Int) -> Day { Day(ordinal: ordinal + days) }
+    package func adding(days: Int) -> Day { Day(ordinal: ordinal + days) }
 
     /// `YYYY-MM-DD`.
-    public var description: String {
+    package var description: String {
         let (y, m, d) = parts
         return String(format: "%04d-%02d-%02d", y, m, d)
     }
 
     /// `Fri 27 Nov 2026`, for people.
-    public var longDescription: String {
+    package var longDescription: String {
         let (y, m, d) = parts
         let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         return "\(weekdays[weekday - 1]) \(d) \(months[m - 1]) \(y)"
     }
 
-    public static func < (lhs: Day, rhs: Day) -> Bool { lhs.ordinal < rhs.ordinal }
+    package static func < (lhs: Day, rhs: Day) -> Bool { lhs.ordinal < rhs.ordinal }
 
     private static func ordinal(year: Int, month: Int, day: Int) -> Int {
         // Howard Hinnant's days_from_civil.

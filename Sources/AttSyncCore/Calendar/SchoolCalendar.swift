@@ -1,16 +1,16 @@
 /// Which dates are school days, and which dates a run covers.
-public struct SchoolCalendar: Sendable, Equatable {
+package struct SchoolCalendar: Sendable, Equatable {
     /// Weekdays on which the school is closed (bank holidays, INSET days, holidays).
-    public var nonSchoolDays: Set<Day>
+    package var nonSchoolDays: Set<Day>
 
-    public init(nonSchoolDays: Set<Day> = []) { self.nonSchoolDays = nonSchoolDays }
+    package init(nonSchoolDays: Set<Day> = []) { self.nonSchoolDays = nonSchoolDays }
 
     /// A Monday–Friday date not listed in `nonSchoolDays`.
-    public func isSchoolDay(_ day: Day) -> Bool { !day.isWeekend && !nonSchoolDays.contains(day) }
+    package func isSchoolDay(_ day: Day) -> Bool { !day.isWeekend && !nonSchoolDays.contains(day) }
 
     /// The run date plus the `schoolDays - 1` school days before it, ascending. The run date is always
     /// included, whatever day it is.
-    public func window(endingOn runDate: Day, schoolDays: Int) -> [Day] {
+    package func window(endingOn runDate: Day, schoolDays: Int) -> [Day] {
         var days = [runDate]
         var day = runDate
         while days.count < schoolDays {
@@ -21,7 +21,7 @@ public struct SchoolCalendar: Sendable, Equatable {
     }
 
     /// School days from `start` up to but not including `end`, ascending.
-    public func schoolDays(from start: Day, before end: Day) -> [Day] {
+    package func schoolDays(from start: Day, before end: Day) -> [Day] {
         guard start < end else { return [] }
         return (start.ordinal..<end.ordinal).map(Day.init(ordinal:)).filter(isSchoolDay)
     }

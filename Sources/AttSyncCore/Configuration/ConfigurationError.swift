@@ -1,5 +1,5 @@
 /// A problem with the configuration file or a secret it refers to.
-public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
+package enum ConfigurationError: AttSyncError, Equatable {
     /// The file could not be read (missing, a directory, a FIFO, no permission).
     case unreadable(path: String, reason: String)
     /// The file is group- or world-writable, so anyone could redirect the data.
@@ -17,7 +17,7 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
     /// A secret file is readable by group or others.
     case looseSecretPermissions(key: String, path: String, mode: Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unreadable(let path, let reason):
             return "cannot read the configuration \(path): \(reason)"
@@ -38,6 +38,11 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
             return "\(key): the secret file \(path) is readable by group or others (mode \(octal(mode))): run chmod 600 \(path)"
         }
     }
-}
 
-func octal(_ mode: Int) -> String { "0" + String(mode & 0o7777, radix: 8) }
+    package var exitStatus: ExitStatus {
+        switch self {
+        case .looseSecretPermissions, .looseConfigPermissions: return .noPermission
+        default: return .configuration
+        }
+    }
+}

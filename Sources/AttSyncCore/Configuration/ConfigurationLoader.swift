@@ -2,26 +2,27 @@ import Foundation
 
 extension Configuration {
     /// The path used when neither `--config` nor `$ATTSYNC_CONFIG` is given.
-    public static let defaultPath = "/etc/attsync/config.json"
+    package static let defaultPath = "/etc/attsync/config.json"
 
     /// Reads, checks and decodes the configuration file at `path`.
     ///
     /// The file must be a regular file (a FIFO would hang a read) that group and others cannot write.
     /// - Throws: `ConfigurationError`, naming the file, the line and column of a syntax error, or the key path.
-    public static func load(path: String) throws(ConfigurationError) -> Configuration {
-        var status = stat()
-        guard stat(path, &status) == 0 else {
-            let reason =
-                errno == ENOENT
-                ? "no such file (give --config PATH or set ATTSYNC_CONFIG; config.example.json shows every key)"
-                : String(cString: strerror(errno))
-            throw .unreadable(path: path, reason: reason)
+    package static func load(path: String) throws(ConfigurationError) -> Configuration {
+        let status: stat
+        switch FileCheck.regularFile(path) {
+        case .success(let found): status = found
+        case .failure(.missing):
+            throw .unreadable(
+                path: path, reason: "no such file (give --config PATH or set ATTSYNC_CONFIG; config.example.json shows every key)")
+        case .failure(let problem): throw .unreadable(path: path, reason: problem.reason)
         }
-        guard status.st_mode & S_IFMT == S_IFREG else { throw .unreadable(path: path, reason: "not a regular file") }
-        let mode = Int(status.st_mode & 0o7777)
+        let mode = FileCheck.mode(status)
         guard mode & 0o022 == 0 else { throw .looseConfigPermissions(path: path, mode: mode) }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .unreadable(path: path, reason: "permission denied")
+        let data: Data
+        switch FileCheck.contents(path) {
+        case .success(let bytes): data = Data(bytes)
+        case .failure(let problem): throw .unreadable(path: path, reason: problem.reason)
         }
         do {
             try JSONSyntax.check(Array(data))
@@ -31,14 +32,29 @@ extension Configuration {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL
         let decoder = JSONDecoder()
         decoder.userInfo[.configurationDirectory] = absolute.deletingLastPathComponent().path
+        let configuration: Configuration
         do {
-            return try decoder.decode(Configuration.self, from: data)
+            configuration = try decoder.decode(Configuration.self, from: data)
         } catch let error as ConfigurationError {
             throw error
         } catch let error as DecodingError {
             throw describe(error)
         } catch {
             throw .invalid(key: "(top level)", message: "\(error)")
+        }
+        if let caBundle = configuration.dfe.caBundle { try checkCABundle(caBundle) }
+        return configuration
+    }
+
+    /// `dfe.caBundle` must be a readable file holding at least one PEM certificate.
+    private static func checkCABundle(_ path: String) throws(ConfigurationError) {
+        switch FileCheck.contents(path) {
+        case .failure(.missing): throw .invalid(key: "dfe.caBundle", message: "\(path) does not exist")
+        case .failure(let problem): throw .invalid(key: "dfe.caBundle", message: "cannot read \(path): \(problem.reason)")
+        case .success(let bytes):
+            guard String(decoding: bytes, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
+                throw .invalid(key: "dfe.caBundle", message: "\(path) holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
+            }
         }
     }
 

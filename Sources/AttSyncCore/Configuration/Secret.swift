@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where a secret lives: never in the configuration itself.
-public enum SecretReference: Sendable, Equatable {
+package enum SecretReference: Sendable, Equatable {
     /// An environment variable's name.
     case environment(String)
     /// A file (mode 0600 or stricter), already resolved against the configuration's directory.
@@ -11,24 +11,24 @@ public enum SecretReference: Sendable, Equatable {
     ///
     /// - Throws: `ConfigurationError` when the variable is unset or empty, or the file is missing, empty,
     ///   unreadable or readable by group or others.
-    public func resolve(key: String, environment: [String: String]) throws(ConfigurationError) -> Secret {
+    package func resolve(key: String, environment: [String: String]) throws(ConfigurationError) -> Secret {
         switch self {
         case .environment(let name):
             let value = (environment[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             guard !value.isEmpty else { throw .secretEnvironmentMissing(key: key, variable: name) }
             return Secret(value)
         case .file(let path):
-            var status = stat()
-            guard stat(path, &status) == 0 else {
-                throw .secretFileUnreadable(key: key, path: path, reason: String(cString: strerror(errno)))
+            let status: stat
+            switch FileCheck.regularFile(path) {
+            case .success(let found): status = found
+            case .failure(let problem): throw .secretFileUnreadable(key: key, path: path, reason: problem.reason)
             }
-            guard status.st_mode & S_IFMT == S_IFREG else {
-                throw .secretFileUnreadable(key: key, path: path, reason: "not a regular file")
-            }
-            let mode = Int(status.st_mode & 0o7777)
+            let mode = FileCheck.mode(status)
             guard mode & 0o077 == 0 else { throw .looseSecretPermissions(key: key, path: path, mode: mode) }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw .secretFileUnreadable(key: key, path: path, reason: "permission denied")
+            let data: [UInt8]
+            switch FileCheck.contents(path) {
+            case .success(let bytes): data = bytes
+            case .failure(let problem): throw .secretFileUnreadable(key: key, path: path, reason: problem.reason)
             }
             let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard !value.isEmpty else { throw .secretFileUnreadable(key: key, path: path, reason: "the file is empty") }
@@ -38,12 +38,12 @@ public enum SecretReference: Sendable, Equatable {
 }
 
 /// A secret's value. It prints as `<redacted>` so that it cannot reach output, logs or errors by accident.
-public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+package struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The value, for the one place that must send it.
-    public let revealed: String
+    package let revealed: String
 
-    public init(_ value: String) { revealed = value }
+    package init(_ value: String) { revealed = value }
 
-    public var description: String { "<redacted>" }
-    public var debugDescription: String { "<redacted>" }
+    package var description: String { "<redacted>" }
+    package var debugDescription: String { "<redacted>" }
 }

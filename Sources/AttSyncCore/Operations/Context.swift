@@ -1,20 +1,20 @@
 import Foundation
 
 /// What every command starts from: the configuration, the schools it acts on, the clock and the console.
-public struct Context: Sendable {
-    public let configuration: Configuration
-    public let configurationPath: String
+package struct Context: Sendable {
+    package let configuration: Configuration
+    package let configurationPath: String
     /// The schools this command acts on: the one named by `--school`, else all of them.
-    public let schools: [Configuration.School]
-    public let environment: [String: String]
-    public let clock: any Clock
-    public let console: Console
+    package let schools: [Configuration.School]
+    package let environment: [String: String]
+    package let clock: any WallClock
+    package let console: Console
 
     /// Loads the configuration (`--config`, else `$ATTSYNC_CONFIG`, else /etc/attsync/config.json) and
     /// selects the schools.
     /// - Throws: `ConfigurationError`, or `UsageError` when `--school` names a school not configured.
-    public static func load(
-        configurationPath: String?, school: String?, environment: [String: String], clock: any Clock, console: Console
+    package static func load(
+        configurationPath: String?, school: String?, environment: [String: String], clock: any WallClock, console: Console
     ) throws -> Context {
         let path = configurationPath ?? environment["ATTSYNC_CONFIG"].flatMap { $0.isEmpty ? nil : $0 } ?? Configuration.defaultPath
         let configuration = try Configuration.load(path: path)
@@ -31,7 +31,7 @@ public struct Context: Sendable {
     }
 
     /// The one school a command needs, or a usage error listing them.
-    public func singleSchool(for command: String) throws -> Configuration.School {
+    package func singleSchool(for command: String) throws -> Configuration.School {
         guard schools.count == 1, let school = schools.first else {
             throw UsageError.oneSchoolRequired(command: command, known: schools.map(\.displayName))
         }
@@ -39,7 +39,7 @@ public struct Context: Sendable {
     }
 
     /// `--date`, else today in the configured time zone.
-    public func runDate(_ explicit: Day?) -> Day {
+    package func runDate(_ explicit: Day?) -> Day {
         explicit ?? Day(containing: clock.now(), in: configuration.timeZone)
     }
 }

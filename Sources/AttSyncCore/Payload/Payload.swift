@@ -1,27 +1,26 @@
-import Crypto
 import Foundation
 
 /// The exact request body for one school, built once per run and sent byte for byte on every attempt.
 ///
 /// The JSON is written by hand, not by `JSONEncoder`, so that field order, number form and escaping are
 /// fixed by this file alone: the same figures always give the same bytes (docs/dfe-contract.md).
-public struct Payload: Sendable, Equatable {
-    public let urn: String
+package struct Payload: Sendable, Equatable {
+    package let urn: String
     /// The dates carried, ascending.
-    public let days: [Day]
+    package let days: [Day]
     /// The body: compact JSON followed by one newline.
-    public let body: [UInt8]
+    package let body: [UInt8]
     /// Hex SHA-256 of `body`; the Idempotency-Key.
-    public let sha256: String
+    package let sha256: String
     /// Hex SHA-256 of each date's elements, to tell which dates changed since they were last accepted.
-    public let dayDigests: [Day: String]
+    package let dayDigests: [Day: String]
     /// How many `submissionData` elements the body holds.
-    public let elementCount: Int
+    package let elementCount: Int
 
     /// Builds the body for the dates of `sending` that have marks, in contract order: date ascending, then
     /// year group in catalogue order (those with pupils on roll), then AM before PM; attendances in the
     /// code order of the date's code set, zero counts left out.
-    public init(urn: String, figures: SchoolFigures, sending: Set<Day>) {
+    package init(urn: String, figures: SchoolFigures, sending: Set<Day>) {
         self.urn = urn
         var elements: [String] = []
         var days: [Day] = []
@@ -57,10 +56,5 @@ public struct Payload: Sendable, Equatable {
     }
 
     /// True when no date has marks: there is nothing to send.
-    public var isEmpty: Bool { days.isEmpty }
-}
-
-/// Lower-case hex SHA-256.
-public func hexSHA256(_ bytes: [UInt8]) -> String {
-    SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    package var isEmpty: Bool { days.isEmpty }
 }

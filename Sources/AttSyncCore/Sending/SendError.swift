@@ -1,5 +1,5 @@
 /// Why a school's send did not end with the DfE accepting it.
-public enum SendError: Error, Equatable, CustomStringConvertible {
+package enum SendError: AttSyncError, Equatable {
     /// Consent has not been given (or was removed) for the school.
     case noConsent(school: String, urn: String)
     /// The token endpoint refused the client (RFC 6749 §5.2): a configuration problem.
@@ -23,7 +23,7 @@ public enum SendError: Error, Equatable, CustomStringConvertible {
     /// Transient failures outlasted the retry budget.
     case gaveUp(reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .noConsent(let school, let urn):
             return
@@ -55,15 +55,26 @@ public enum SendError: Error, Equatable, CustomStringConvertible {
         }
     }
 
+    /// How the submission is recorded when this error ends its delivery: ✗ rejected when the DfE refused
+    /// the body itself, ✗ failed otherwise.
+    package var submissionStatus: SubmissionStatus {
+        if case .rejected = self { return .rejected }
+        return .failed
+    }
+
+    /// The service is retired (HTTP 410): consent is removed for the school in the same transaction that
+    /// records the outcome, so no later run sends until a person gives it again.
+    package var removesConsent: Bool { self == .retired }
+
     /// A problem with the DfE service or the client itself, which every other school would meet too.
-    public var affectsEverySchool: Bool {
+    package var affectsEverySchool: Bool {
         switch self {
         case .tokenRejected, .tls, .redirected, .unauthorised, .forbidden, .endpointWrong: return true
         default: return false
         }
     }
 
-    public var exitStatus: ExitStatus {
+    package var exitStatus: ExitStatus {
         switch self {
         case .noConsent: return .noPermission
         case .tokenRejected, .tls, .redirected, .unauthorised, .forbidden, .endpointWrong: return .configuration

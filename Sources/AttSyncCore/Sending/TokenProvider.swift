@@ -2,7 +2,7 @@ import Foundation
 
 /// OAuth 2.0 client credentials (RFC 6749 §4.4): fetches a bearer token once per run, keeps it in memory
 /// only, and fetches a new one shortly before it expires or when the DfE refuses it.
-public final class TokenProvider {
+package final class TokenProvider {
     private let token: Configuration.Token
     private let secret: Secret
     private let transport: any HTTPTransport
@@ -10,9 +10,9 @@ public final class TokenProvider {
     private var cached: (value: Secret, refreshAt: Date)?
 
     /// How many token requests this provider has made (for `--verbose` and tests).
-    public private(set) var requests = 0
+    package private(set) var requests = 0
 
-    public init(token: Configuration.Token, secret: Secret, transport: any HTTPTransport, console: Console) {
+    package init(token: Configuration.Token, secret: Secret, transport: any HTTPTransport, console: Console) {
         self.token = token
         self.secret = secret
         self.transport = transport
@@ -20,82 +20,55 @@ public final class TokenProvider {
     }
 
     /// Forgets the cached token (after a 401).
-    public func invalidate() { cached = nil }
+    package func invalidate() { cached = nil }
 
     /// A valid token, fetched when there is none or it is about to expire. Transient failures are retried
     /// within `policy`.
     /// - Parameter record: called once per token request, for the attempts table.
     /// - Throws: `SendError` (`tokenRejected`, `tokenResponseInvalid`, `tls`, `redirected`, `gaveUp`).
-    public func bearer(policy: RetryPolicy, record: (AttemptRecord) throws -> Void) throws -> Secret {
+    package func bearer(policy: RetryPolicy, record: (AttemptRecord) throws -> Void) throws -> Secret {
         if let cached, policy.now < cached.refreshAt { return cached.value }
-        var failures = 0
-        while true {
-            let started = policy.now
-            requests += 1
-            var attempt = AttemptRecord(kind: .token, number: failures + 1, startedAt: started, durationSeconds: 0)
-            let outcome: Result<HTTPResponse, TransportError>
-            do {
-                outcome = .success(try transport.send(request()))
-            } catch {
-                outcome = .failure(error)
-            }
-            attempt.durationSeconds = policy.now.timeIntervalSince(started)
-            let retryable: String
-            switch outcome {
-            case .failure(let error):
-                attempt.error = error.description
-                guard error.isRetryable else {
-                    try record(attempt)
-                    throw SendError.tls(error)
+        let loop = RetryLoop(kind: .token, policy: policy, console: console)
+        do {
+            return try loop.run(record: record) { attempt -> RetryLoop.Outcome<Secret> in
+                requests += 1
+                let started = policy.now
+                let response: HTTPResponse
+                do throws(TransportError) {
+                    response = try transport.send(request())
+                } catch {
+                    attempt.error = error.description
+                    return error.isRetryable ? .transient(error.description) : .failure(SendError.tls(error))
                 }
-                retryable = error.description
-            case .success(let response):
                 attempt.httpStatus = response.status
                 attempt.retryAfterSeconds = response.retryAfterSeconds
-                do {
-                    if let reason = try classify(response, started: started) {
-                        retryable = reason
-                    } else {
+                switch Contract.tokenAnswer(response.status) {
+                case .token:
+                    do throws(SendError) {
+                        let (value, lifetime) = try Self.parse(response.body)
+                        let token = Secret(value)
+                        cached = (token, started.addingTimeInterval(lifetime - min(30, lifetime / 2)))
                         console.detail("token: HTTP \(response.status), fetched a new access token")
-                        try record(attempt)
-                        return cached!.value
+                        return .success(token)
+                    } catch {
+                        if case .tokenResponseInvalid(let reason) = error { attempt.error = reason }
+                        return .failure(error)
                     }
-                } catch let error as SendError {
-                    if case .tokenRejected(_, let code, _) = error { attempt.error = code ?? "refused" }
-                    if case .tokenResponseInvalid(let reason) = error { attempt.error = reason }
-                    try record(attempt)
-                    throw error
+                case .transient:
+                    return .transient("HTTP \(response.status)")
+                case .redirect:
+                    return .failure(
+                        SendError.redirected(url: token.url.absoluteString, status: response.status, location: response.headers["location"]))
+                case .refused:
+                    let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
+                    let code = object?["error"] as? String
+                    attempt.error = code ?? "refused"
+                    return .failure(
+                        SendError.tokenRejected(status: response.status, error: code, description: object?["error_description"] as? String))
                 }
-                attempt.error = retryable
             }
-            failures += 1
-            let wait = policy.wait(afterFailures: failures, retryAfter: attempt.retryAfterSeconds)
-            attempt.waitedSeconds = wait
-            try record(attempt)
-            guard let wait else {
-                throw SendError.gaveUp(reason: "the token endpoint failed: \(retryable) (\(failures) attempt\(failures == 1 ? "" : "s"))")
-            }
-            console.detail("token: \(retryable); trying again in \(wait.formatted()) s")
-            policy.sleep(wait)
-        }
-    }
-
-    /// Caches the token from a 200, returns a reason to retry for a transient status, or throws.
-    private func classify(_ response: HTTPResponse, started: Date) throws -> String? {
-        switch response.status {
-        case 200:
-            let (value, lifetime) = try Self.parse(response.body)
-            let skew = min(30, lifetime / 2)
-            cached = (Secret(value), started.addingTimeInterval(lifetime - skew))
-            return nil
-        case 408, 429, 500...599:
-            return "HTTP \(response.status)"
-        case 300...399:
-            throw SendError.redirected(url: token.url.absoluteString, status: response.status, location: response.headers["location"])
-        default:
-            let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
-            throw SendError.tokenRejected(
-                status: response.status, error: object?["error"] as? String, description: object?["error_description"] as? String)
+        } catch let exhausted as RetryLoop.Exhausted {
+            throw SendError.gaveUp(reason: "the token endpoint failed: \(exhausted.reason) (\(counted(exhausted.failures, "attempt")))")
         }
     }
 
@@ -146,7 +119,7 @@ public final class TokenProvider {
 
 /// `application/x-www-form-urlencoded`: letters, digits and `*-._` as they are, space as `+`, every other
 /// byte of the UTF-8 as `%XX`.
-public func formEncode(_ text: String) -> String {
+package func formEncode(_ text: String) -> String {
     var out = ""
     for byte in text.utf8 {
         switch byte {

@@ -3,9 +3,9 @@ import Foundation
 
 /// The school's MIS copy, opened read-only, with `source.views` applied and the canonical relations
 /// checked. Never written, never created.
-public final class SourceDatabase {
+package final class SourceDatabase {
     /// The columns each canonical relation must have (docs/mis-schema.md).
-    public static let canonicalColumns: [(relation: String, columns: [String])] = [
+    package static let canonicalColumns: [(relation: String, columns: [String])] = [
         ("enrolments", ["pupil_id", "year_group", "start_date", "end_date"]),
         ("attendance_marks", ["pupil_id", "date", "session", "code"]),
     ]
@@ -13,8 +13,8 @@ public final class SourceDatabase {
     /// How long to wait for a copy being refreshed by another program.
     static let busyTimeoutMilliseconds: Int32 = 10_000
 
-    public let path: String
-    let connection: SQLiteConnection
+    package let path: String
+    private let connection: SQLiteConnection
     /// Our own descriptor on the file SQLite reads: its size and modification time before and after a
     /// read tell whether something overwrote the file in place meanwhile. (A copy replaced by rename is
     /// harmless: both descriptors keep the old file.)
@@ -22,14 +22,14 @@ public final class SourceDatabase {
 
     /// Opens the copy at `path` and creates `views` as TEMP views shadowing tables of the same name.
     /// - Throws: `SourceError`.
-    public init(path: String, views: [String: String]) throws(SourceError) {
+    package init(path: String, views: [String: String]) throws(SourceError) {
         self.path = path
-        var status = stat()
-        guard stat(path, &status) == 0 else {
-            if errno == ENOENT { throw .missing(path: path) }
-            throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        let status: stat
+        switch FileCheck.regularFile(path) {
+        case .success(let found): status = found
+        case .failure(.missing): throw .missing(path: path)
+        case .failure(let problem): throw .cannotOpen(path: path, reason: problem.reason)
         }
-        guard status.st_mode & S_IFMT == S_IFREG else { throw .cannotOpen(path: path, reason: "not a regular file") }
         guard status.st_size > 0 else { throw .damaged(path: path, reason: "empty (0 bytes)") }
         watch = open(path, O_RDONLY | O_CLOEXEC)
         guard watch >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
@@ -86,15 +86,16 @@ public final class SourceDatabase {
         guard missing.isEmpty else { throw .missingSchema(path: path, missing: missing) }
     }
 
-    /// Runs `body` inside one read transaction, so every query sees the same snapshot of the copy.
+    /// Runs `body` inside one read transaction, so every query sees the same snapshot of the copy. The
+    /// snapshot is the only way to query the copy: whoever holds one is inside the transaction.
     /// - Throws: `SourceError` for SQLite failures; errors thrown by `body` itself pass through.
     /// - Throws: `SourceError.damaged` when the file was overwritten in place during the read: the
     ///   result could mix old and new pages, so none is given.
-    public func read<T>(_ body: () throws -> T) throws -> T {
+    package func read<T>(_ body: (SourceSnapshot) throws -> T) throws -> T {
         let before = fingerprint()
         let result: T
         do {
-            result = try connection.transaction("DEFERRED", body)
+            result = try connection.transaction("DEFERRED") { try body(SourceSnapshot(connection: connection)) }
         } catch let error as SQLiteError {
             throw Self.classify(error, path: path)
         }

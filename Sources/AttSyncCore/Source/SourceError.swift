@@ -1,5 +1,5 @@
 /// A problem opening or reading the MIS copy.
-public enum SourceError: Error, Equatable, CustomStringConvertible {
+package enum SourceError: AttSyncError, Equatable {
     /// No file at the path (it is never created).
     case missing(path: String)
     /// The file exists but cannot be opened (permissions, a directory, a WAL file that cannot be read).
@@ -17,7 +17,7 @@ public enum SourceError: Error, Equatable, CustomStringConvertible {
     /// Any other SQLite failure while reading.
     case readFailed(path: String, message: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .missing(let path):
             return "the MIS copy \(path) does not exist (check schools[].source.path; attsync never creates it)"
@@ -36,6 +36,16 @@ public enum SourceError: Error, Equatable, CustomStringConvertible {
                 "the MIS copy \(path) lacks \(missing.joined(separator: ", ")); add them or map the copy's own tables with source.views (see docs/mis-schema.md)"
         case .readFailed(let path, let message):
             return "reading the MIS copy \(path) failed: \(message)"
+        }
+    }
+
+    package var exitStatus: ExitStatus {
+        switch self {
+        case .missing, .cannotOpen: return .noInput
+        case .notADatabase, .missingSchema: return .dataError
+        case .damaged, .busy: return .temporaryFailure
+        case .brokenView: return .configuration
+        case .readFailed: return .software
         }
     }
 }

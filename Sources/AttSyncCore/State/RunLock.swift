@@ -2,12 +2,12 @@ import Foundation
 
 /// The exclusive `flock` on `attsync.lock` that makes runs one at a time. Held until the instance is
 /// released; the kernel drops it if the process dies, so a crash never leaves a stale lock.
-public final class RunLock {
+package final class RunLock {
     private let descriptor: Int32
 
     /// Takes the lock at once or fails.
     /// - Throws: `StateError.locked` when another run holds it, `.cannotWrite` when the file cannot be opened.
-    public init(path: String) throws(StateError) {
+    package init(path: String) throws(StateError) {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {

@@ -1,5 +1,5 @@
 /// A problem with the state directory, its lock or its database.
-public enum StateError: Error, Equatable, CustomStringConvertible {
+package enum StateError: AttSyncError, Equatable {
     /// The state directory cannot be created.
     case cannotCreateDirectory(path: String, reason: String)
     /// The state database cannot be opened, created or written (permissions, disk full).
@@ -10,10 +10,12 @@ public enum StateError: Error, Equatable, CustomStringConvertible {
     case locked(path: String)
     /// The database was written by a newer attsync.
     case newerSchema(path: String, found: Int, known: Int)
+    /// A value in the database that attsync cannot read back (edited by hand, or damaged).
+    case corrupt(path: String, what: String)
     /// No submission with that id.
     case noSuchSubmission(id: Int64)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .cannotCreateDirectory(let path, let reason):
             return "cannot create the state directory \(path): \(reason); check stateDirectory and its parent's permissions"
@@ -25,15 +27,17 @@ public enum StateError: Error, Equatable, CustomStringConvertible {
             return "another attsync run holds \(path); nothing was done, try again later"
         case .newerSchema(let path, let found, let known):
             return "the state database \(path) has schema version \(found), newer than this attsync knows (\(known)); upgrade attsync"
+        case .corrupt(let path, let what):
+            return "the state database \(path) holds a value attsync cannot read (\(what)); restore it from a backup, or report it"
         case .noSuchSubmission(let id):
             return "no submission \(id); `attsync history` lists them"
         }
     }
 
-    public var exitStatus: ExitStatus {
+    package var exitStatus: ExitStatus {
         switch self {
         case .cannotCreateDirectory: return .cannotCreate
-        case .cannotWrite, .newerSchema: return .ioError
+        case .cannotWrite, .newerSchema, .corrupt: return .ioError
         case .busy, .locked: return .temporaryFailure
         case .noSuchSubmission: return .usage
         }

@@ -1,5 +1,5 @@
-/// The process exit codes (sysexits), and the one place errors are mapped to them.
-public enum ExitStatus: Int32, Sendable {
+/// The process exit codes (sysexits(3)): what cron, systemd and a wrapper script act on.
+package enum ExitStatus: Int32, Sendable {
     case success = 0
     case usage = 64
     case dataError = 65
@@ -12,55 +12,19 @@ public enum ExitStatus: Int32, Sendable {
     case noPermission = 77
     case configuration = 78
 
-    /// The exit code for an error reported at the top of a command.
-    public init(for error: any Error) {
-        switch error {
-        case is UsageError:
-            self = .usage
-        case let error as ConfigurationError:
-            switch error {
-            case .looseSecretPermissions, .looseConfigPermissions: self = .noPermission
-            default: self = .configuration
-            }
-        case let error as SourceError:
-            switch error {
-            case .missing, .cannotOpen: self = .noInput
-            case .notADatabase, .missingSchema: self = .dataError
-            case .damaged, .busy: self = .temporaryFailure
-            case .brokenView: self = .configuration
-            case .readFailed: self = .software
-            }
-        case is DataError:
-            self = .dataError
-        case let error as SendError:
-            self = error.exitStatus
-        case let error as Send.SubmissionFailed:
-            self = error.error.exitStatus
-        case let error as StateError:
-            self = error.exitStatus
-        default:
-            self = .software
-        }
+    /// The exit code for an error reported at the top of a command: the error's own for an
+    /// `AttSyncError`, else 70 (a bug: an error attsync did not expect).
+    package init(for error: any Error) {
+        self = (error as? any AttSyncError)?.exitStatus ?? .software
     }
 }
 
-/// A command line that names something that does not exist or combines flags that cannot go together.
-public enum UsageError: Error, Equatable, CustomStringConvertible {
-    /// `--school` names a URN the configuration does not list.
-    case unknownSchool(urn: String, known: [String])
-    /// The command needs exactly one school and the configuration lists several.
-    case oneSchoolRequired(command: String, known: [String])
-    /// `--by` was given an empty name.
-    case emptyName
-
-    public var description: String {
-        switch self {
-        case .unknownSchool(let urn, let known):
-            return "no school with URN \(urn) in the configuration; it lists \(known.joined(separator: ", "))"
-        case .oneSchoolRequired(let command, let known):
-            return "\(command) needs one school: add --school with one of \(known.joined(separator: ", "))"
-        case .emptyName:
-            return "--by needs the name of the person giving or removing consent"
-        }
-    }
+/// An error attsync expects and can explain. Every domain's error adopts it, so each decides its own exit
+/// code beside its message and no switch over all domains exists.
+///
+/// `description` is the message shown to people: short, lower-case, naming the bad value and what to do,
+/// never a secret, a token or a pupil identifier.
+package protocol AttSyncError: Error, CustomStringConvertible {
+    /// The exit code the run ends with when this error stops it.
+    var exitStatus: ExitStatus { get }
 }

@@ -2,19 +2,19 @@ import CSQLite
 import Foundation
 
 /// An error reported by SQLite. Its text is SQLite's own message, which never contains bound values.
-public struct SQLiteError: Error, Equatable, CustomStringConvertible {
+package struct SQLiteError: Error, Equatable, CustomStringConvertible {
     /// The extended result code.
-    public let code: Int32
-    public let message: String
+    package let code: Int32
+    package let message: String
 
     /// The primary result code (`SQLITE_BUSY`, `SQLITE_CORRUPT`, …).
-    public var primaryCode: Int32 { code & 0xFF }
+    package var primaryCode: Int32 { code & 0xFF }
 
-    public var description: String { "\(message) (SQLite code \(code))" }
+    package var description: String { "\(message) (SQLite code \(code))" }
 }
 
 /// A value bound to a statement parameter.
-public enum SQLValue: Equatable, Sendable {
+package enum SQLValue: Equatable, Sendable {
     case null
     case integer(Int64)
     case real(Double)

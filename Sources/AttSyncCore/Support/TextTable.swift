@@ -26,19 +26,3 @@ struct TextTable {
         }.joined(separator: "\n") + "\n"
     }
 }
-
-extension Int {
-    /// 12,345: thousands separated, for people.
-    var grouped: String {
-        let digits = String(magnitude)
-        var out = ""
-        for (index, character) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { out += "," }
-            out.append(character)
-        }
-        return (self < 0 ? "-" : "") + out
-    }
-}
-
-/// `1 mark`, `2 marks`, `1,204 marks`.
-func counted(_ count: Int, _ noun: String) -> String { "\(count.grouped) \(noun)\(count == 1 ? "" : "s")" }

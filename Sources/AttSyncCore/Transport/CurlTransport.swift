@@ -10,9 +10,9 @@ import Foundation
 ///
 /// Ownership: the instance owns the easy handle and the error buffer and frees both in `deinit`. A header
 /// list lives only for one `send` call, which is also the whole life of a transfer.
-public final class CurlTransport: HTTPTransport {
+package final class CurlTransport: HTTPTransport {
     /// Larger answers are cut off: the DfE's answers are small JSON documents.
-    public static let responseLimit = 1 << 20
+    package static let responseLimit = 1 << 20
 
     private let handle: UnsafeMutableRawPointer
     private let errorBuffer: UnsafeMutablePointer<CChar>
@@ -27,7 +27,7 @@ public final class CurlTransport: HTTPTransport {
     ///   - caBundle: a PEM file of roots trusted in addition to the system's.
     ///   - timeoutSeconds: the whole-request timeout (connecting takes at most 15 s of it).
     /// - Throws: `TransportError.other` when libcurl cannot start.
-    public init(caBundle: String?, timeoutSeconds: Double, userAgent: String = "attsync/\(attsyncVersion)") throws(TransportError) {
+    package init(caBundle: String?, timeoutSeconds: Double, userAgent: String = "attsync/\(attsyncVersion)") throws(TransportError) {
         guard Self.globalInit == CURLE_OK, let handle = curl_easy_init() else {
             throw .other(host: "", code: Int(Self.globalInit.rawValue), detail: "libcurl could not be initialised")
         }
@@ -43,7 +43,7 @@ public final class CurlTransport: HTTPTransport {
         errorBuffer.deallocate()
     }
 
-    public func send(_ request: HTTPRequest) throws(TransportError) -> HTTPResponse {
+    package func send(_ request: HTTPRequest) throws(TransportError) -> HTTPResponse {
         let host = request.url.host ?? request.url.absoluteString
         let scheme = request.url.scheme?.lowercased()
         guard scheme == "https" || (scheme == "http" && isLoopbackHost(host)) else {

@@ -16,8 +16,8 @@ import Testing
         try fixture.write(to: directory.file("mis.sqlite"))
         let source = try SourceDatabase(path: directory.file("mis.sqlite"), views: [:])
         let dayList = days.map(Day.init)
-        return try source.read {
-            try Aggregator(codes: codes).aggregate(source, days: dayList, runDate: Day(runDate ?? days.last!))
+        return try source.read { snapshot in
+            try Aggregator(codes: codes).aggregate(snapshot, days: dayList, runDate: Day(runDate ?? days.last!))
         }
     }
 
@@ -250,16 +250,16 @@ import Testing
         try db.run("INSERT INTO extra_marks VALUES ('a', '2026-11-27', 'AM', '/')")
         let views = ["attendance_marks": "SELECT * FROM main.attendance_marks UNION ALL SELECT * FROM extra_marks"]
         let source = try SourceDatabase(path: directory.file("mis.sqlite"), views: views)
-        let all = try source.read {
-            try Aggregator(codes: Self.noMap).aggregate(source, days: [Day("2026-11-27")], runDate: Day("2026-11-27"))
+        let all = try source.read { snapshot in
+            try Aggregator(codes: Self.noMap).aggregate(snapshot, days: [Day("2026-11-27")], runDate: Day("2026-11-27"))
         }
         #expect(all.days[0].am.duplicates == 1 && all.days[0].am.counts == ["1": ["/": 2]] && all.days[0].am.read == 2)
 
         try db.run("INSERT INTO extra_marks VALUES ('b', '2026-11-27', 'PM', 'I')")
         let conflicting = try SourceDatabase(path: directory.file("mis.sqlite"), views: views)
         #expect(throws: DataError.self) {
-            try conflicting.read {
-                try Aggregator(codes: Self.noMap).aggregate(conflicting, days: [Day("2026-11-27")], runDate: Day("2026-11-27"))
+            try conflicting.read { snapshot in
+                try Aggregator(codes: Self.noMap).aggregate(snapshot, days: [Day("2026-11-27")], runDate: Day("2026-11-27"))
             }
         }
     }

@@ -41,7 +41,7 @@ import Testing
         let days = SchoolCalendar().window(endingOn: runDate, schoolDays: scenario.schoolDays)
         let codes = Configuration.Codes(map: scenario.map, unknown: scenario.unknown)
         let source = try SourceDatabase(path: path, views: [:])
-        let figures = try source.read { try Aggregator(codes: codes).aggregate(source, days: days, runDate: runDate) }
+        let figures = try source.read { snapshot in try Aggregator(codes: codes).aggregate(snapshot, days: days, runDate: runDate) }
         let reference = try Reference(path: path, codes: codes)
 
         #expect(figures.days.map(\.day) == days)

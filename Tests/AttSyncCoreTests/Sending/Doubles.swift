@@ -3,7 +3,7 @@ import Foundation
 @testable import AttSyncCore
 
 /// A clock that only moves when slept on or told to: retry tests take milliseconds.
-final class TestClock: Clock, @unchecked Sendable {
+final class TestClock: WallClock, @unchecked Sendable {
     private let lock = NSLock()
     private var current = Date(timeIntervalSince1970: 1_795_000_000)
     private(set) var sleeps: [Double] = []

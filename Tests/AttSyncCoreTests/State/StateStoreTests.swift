@@ -34,17 +34,17 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try StateStore.open(directory: directory.path)
-        #expect(try store.consent(urn: "100000") == nil)
+        #expect(try store.consentHistory(urn: "100000").inForce == nil)
         let given = Date(timeIntervalSince1970: 1_795_000_000)
         try store.recordConsent(urn: "100000", action: .given, by: "Ann Head", osUser: "office", at: given)
-        #expect(try store.consent(urn: "100000")?.by == "Ann Head")
-        #expect(try store.consent(urn: "100001") == nil)
+        #expect(try store.consentHistory(urn: "100000").inForce?.by == "Ann Head")
+        #expect(try store.consentHistory(urn: "100001").inForce == nil)
         try store.recordConsent(urn: "100000", action: .removed, by: "Bob Governor", osUser: "office", at: given.addingTimeInterval(60))
-        #expect(try store.consent(urn: "100000") == nil)
-        #expect(try store.consentEvents(urn: "100000").map(\.action) == [.given, .removed])
+        #expect(try store.consentHistory(urn: "100000").inForce == nil)
+        #expect(try store.consentHistory(urn: "100000").events.map(\.action) == [.given, .removed])
         try store.recordConsent(urn: "100000", action: .given, by: "Cy Head", osUser: "office", at: given.addingTimeInterval(120))
         try store.recordConsent(urn: "100000", action: .given, by: "Di Head", osUser: "office", at: given.addingTimeInterval(180))
-        #expect(try store.consent(urn: "100000")?.by == "Cy Head", "giving consent again does not move the start of the period")
+        #expect(try store.consentHistory(urn: "100000").inForce?.by == "Cy Head", "giving consent again does not move the start of the period")
     }
 
     @Test func submissionsAttemptsOutcomesAndAcceptedDays() throws {
@@ -67,8 +67,8 @@ import Testing
         try store.recordAttempt(
             submission: first, AttemptRecord(kind: .post, number: 2, startedAt: now, durationSeconds: 0.1, httpStatus: 201))
         try store.finishSubmission(
-            first, urn: "100000", status: .accepted, httpStatus: 201, reference: "SUB-1", errors: [], reason: nil,
-            acceptedDays: payload.dayDigests, at: now)
+            first, urn: "100000",
+            outcome: .accepted(Acceptance(httpStatus: 201, reference: "SUB-1", errors: [], note: nil), payload: payload), at: now)
         let second = try store.beginSubmission(
             urn: "100000", runDate: figures.day, payload: payload, dataQuality: [], forced: true, at: now)
         #expect(try store.markInterrupted(at: now) == 1)

@@ -1,5 +1,5 @@
 /// `attsync preview` and `attsync send --dry-run`: one code path, so what is shown is what would be sent.
-public enum Preview {
+package enum PreviewOperation {
     /// Prints what `send` would post for each school of `context`: a table per school, or with `json`
     /// exactly the request body of the single school. Where a state database exists, catch-up days are
     /// included and each date is labelled new, changed or unchanged; nothing is ever written.
@@ -7,7 +7,7 @@ public enum Preview {
     /// A school that cannot be previewed is reported on stderr and the others are still shown.
     /// - Returns: success, or the exit status of the first school that failed.
     /// - Throws: `UsageError` (`json` with several schools), `StateError`, and with `json` the school's error.
-    public static func run(_ context: Context, date: Day?, json: Bool, detail: Bool) throws -> ExitStatus {
+    package static func run(_ context: Context, date: Day?, json: Bool, detail: Bool) throws -> ExitStatus {
         let runDate = context.runDate(date)
         let store = try StateStore.openExisting(directory: context.configuration.stateDirectory)
         func prepare(_ school: Configuration.School) throws -> SchoolRun {
@@ -27,8 +27,7 @@ public enum Preview {
             } catch let error as StateError {
                 throw error
             } catch {
-                context.console.problem("attsync: ✗ \(school.displayName): \(error)")
-                if status == .success { status = ExitStatus(for: error) }
+                status = status.keepingFirstFailure(Reporter.report(error, school: school, on: context.console))
             }
         }
         return status

@@ -1,2 +1,2 @@
 /// The version printed by `--version` and sent in `User-Agent`.
-public let attsyncVersion = "0.1.0"
+package let attsyncVersion = "0.1.0"

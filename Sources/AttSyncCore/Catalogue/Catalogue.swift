@@ -1,45 +1,11 @@
-/// How a national attendance code counts.
-public enum AttendanceCategory: String, Sendable {
-    case present = "present"
-    case approvedEducationalActivity = "approved educational activity"
-    case authorisedAbsence = "authorised absence"
-    case unauthorisedAbsence = "unauthorised absence"
-    case notCounted = "not counted"
-}
-
-/// One national attendance code.
-public struct AttendanceCode: Sendable, Equatable {
-    public let code: String
-    public let meaning: String
-    public let category: AttendanceCategory
-    /// Whether a session with this code counts as a possible session.
-    public let possibleSession: Bool
-}
-
-/// The national codes in force over a span of dates, in payload order.
-public struct CodeSet: Sendable {
-    /// First date this set is in force; nil for "since records began".
-    public let inForceFrom: Day?
-    public let codes: [AttendanceCode]
-    private let members: Set<String>
-
-    init(inForceFrom: Day?, codes: [AttendanceCode]) {
-        self.inForceFrom = inForceFrom
-        self.codes = codes
-        members = Set(codes.map(\.code))
-    }
-
-    public func contains(_ code: String) -> Bool { members.contains(code) }
-}
-
 /// The national catalogue: attendance codes by date, and National Curriculum year groups.
 ///
 /// Source: The School Attendance (Pupil Registration) (England) Regulations 2024, regulation 10, and the
 /// DfE guidance "Working together to improve school attendance" (August 2024). The tables below are the
 /// only place codes are spelled out.
-public enum Catalogue {
+package enum Catalogue {
     /// The date the 2024 regulations' code set came into force.
-    public static let changeOver2024 = Day(year: 2024, month: 8, day: 19)!
+    package static let changeOver2024 = Day(year: 2024, month: 8, day: 19)!
 
     private typealias Row = (code: String, meaning: String, category: AttendanceCategory, possible: Bool)
 
@@ -70,7 +36,7 @@ public enum Catalogue {
         ("Y3", "unable to attend: part of the school premises closed", .notCounted, false),
         ("Y4", "unable to attend: whole school site unexpectedly closed", .notCounted, false),
         ("Y5", "unable to attend: in criminal justice detention", .notCounted, false),
-        ("Y6", "unable to attend: public health guidance or law", .notCounted, false),
+        ("Y6", "unable to attend: package health guidance or law", .notCounted, false),
         ("Y7", "unable to attend: any other unavoidable cause", .notCounted, false),
         ("G", "holiday not authorised", .unauthorisedAbsence, true),
         ("N", "reason not yet provided", .unauthorisedAbsence, true),
@@ -96,32 +62,24 @@ public enum Catalogue {
     }
 
     /// Codes in force from 19 August 2024.
-    public static let codes2024 = CodeSet(inForceFrom: changeOver2024, codes: codes(rows2024))
+    package static let codes2024 = CodeSet(inForceFrom: changeOver2024, codes: codes(rows2024))
 
     /// Codes in force before 19 August 2024.
-    public static let codesBefore2024 = CodeSet(
+    package static let codesBefore2024 = CodeSet(
         inForceFrom: nil, codes: codes(rows2024.filter { !newIn2024.contains($0.code) } + droppedIn2024))
 
     /// The set a mark on `day` is validated against.
-    public static func codeSet(on day: Day) -> CodeSet { day < changeOver2024 ? codesBefore2024 : codes2024 }
+    package static func codeSet(on day: Day) -> CodeSet { day < changeOver2024 ? codesBefore2024 : codes2024 }
 
     /// Whether `code` is national on some date (used to check `codes.map` targets).
-    public static func isNationalCode(_ code: String) -> Bool {
+    package static func isNationalCode(_ code: String) -> Bool {
         codes2024.contains(code) || codesBefore2024.contains(code)
     }
 
     /// The present mark of each session: `/` belongs to AM, `\` to PM.
-    public static func presentMark(for session: Session) -> String { session == .am ? "/" : "\\" }
+    package static func presentMark(for session: Session) -> String { session == .am ? "/" : "\\" }
 
     /// National Curriculum year groups in payload order. `M` (mixed) is valid for a class, never a pupil.
-    public static let yearGroups: [String] = ["E1", "E2", "N1", "N2", "R"] + (1...14).map(String.init) + ["X"]
+    package static let yearGroups: [String] = ["E1", "E2", "N1", "N2", "R"] + (1...14).map(String.init) + ["X"]
 
-}
-
-/// A register session.
-public enum Session: String, Sendable, CaseIterable, Comparable {
-    case am = "AM"
-    case pm = "PM"
-
-    public static func < (lhs: Session, rhs: Session) -> Bool { lhs == .am && rhs == .pm }
 }

@@ -1,8 +1,8 @@
 /// The human form of a `SchoolRun`: what `preview` and `send --dry-run` print.
-public enum PreviewRenderer {
+package enum PreviewRenderer {
     /// A table per school: each date of the run with its counts; with `detail`, per-code and
     /// per-year-group tables and the data-quality report of every date.
-    public static func render(_ run: SchoolRun, detail: Bool) -> String {
+    package static func render(_ run: SchoolRun, detail: Bool) -> String {
         var out =
             "\(run.school.displayName): run date \(run.runDate.longDescription), "
             + "\(run.figures.totalOnRollOnRunDate.grouped) pupils on roll\n"
@@ -25,14 +25,15 @@ public enum PreviewRenderer {
         if run.figures.days.contains(where: { !$0.hasMarks }) {
             out += "  Dates without marks (-) are not sent.\n"
         }
-        if run.payload.isEmpty {
+        let decision = run.decision(force: false)
+        if decision == .nothingToSend {
             out += "  No marks on any of these dates: nothing to send.\n"
         } else {
             out +=
                 "  Would send \(counted(run.payload.days.count, "date")), \(counted(run.payload.elementCount, "row")), "
                 + "\(counted(run.payload.body.count, "byte")), SHA-256 \(run.payload.sha256.prefix(12))…\n"
-            if let last = run.history?.lastAccepted, last.sha256 == run.payload.sha256 {
-                out += "  Nothing changed since submission \(last.id): send will not send it again (--force sends it).\n"
+            if case .unchanged(let since) = decision {
+                out += "  Nothing changed since submission \(since): send will not send it again (--force sends it).\n"
             }
         }
         let notes = run.qualityNotes

@@ -1,0 +1,34 @@
+import Foundation
+
+/// `attsync consent give|remove|status`: who allowed the school's data to be sent, and when.
+package enum ConsentOperation {
+    /// Records consent given or removed by `person` for every school of `context`.
+    /// - Throws: `UsageError` for an empty name, `StateError`.
+    package static func change(_ context: Context, action: ConsentEvent.Action, by person: String) throws {
+        let person = person.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !person.isEmpty else { throw UsageError.emptyName }
+        let store = try StateStore.open(directory: context.configuration.stateDirectory)
+        let user = operatingSystemUser(context.environment)
+        let now = context.clock.now()
+        for school in context.schools {
+            try store.recordConsent(urn: school.urn, action: action, by: person, osUser: user, at: now)
+            context.console.result(
+                ConsentRenderer.changed(action, school: school, by: person, user: user, at: now, timeZone: context.configuration.timeZone))
+        }
+    }
+
+    /// Prints each school's consent and its history of changes.
+    package static func status(_ context: Context) throws {
+        let store = try StateStore.openExisting(directory: context.configuration.stateDirectory)
+        for school in context.schools {
+            let history = try store?.consentHistory(urn: school.urn) ?? ConsentHistory(events: [])
+            context.console.result(ConsentRenderer.status(history, school: school, timeZone: context.configuration.timeZone))
+        }
+    }
+
+    /// The operating-system user running attsync, for consent records.
+    static func operatingSystemUser(_ environment: [String: String]) -> String {
+        if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+        return environment["USER"] ?? "uid \(geteuid())"
+    }
+}

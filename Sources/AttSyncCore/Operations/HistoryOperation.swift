@@ -1,0 +1,25 @@
+/// `attsync history` and `attsync history show ID`: every send, with ✓ ⚠ ✗ and the reason in words.
+package enum HistoryOperation {
+    /// Prints the newest `limit` submissions of the schools of `context`, as a table or JSON.
+    package static func list(_ context: Context, limit: Int, json: Bool) throws {
+        let records =
+            try StateStore.openExisting(directory: context.configuration.stateDirectory)?
+            .submissions(urns: context.schools.map(\.urn), limit: limit) ?? []
+        context.console.result(
+            json ? HistoryRenderer.json(records) + "\n" : HistoryRenderer.list(records, timeZone: context.configuration.timeZone))
+    }
+
+    /// Prints one submission in full: every attempt, every DfE error with its path, and the exact body.
+    package static func show(_ context: Context, id: Int64, json: Bool) throws {
+        guard let store = try StateStore.openExisting(directory: context.configuration.stateDirectory) else {
+            throw StateError.noSuchSubmission(id: id)
+        }
+        let (record, body, attempts) = try store.submission(id: id)
+        guard let school = context.schools.first(where: { $0.urn == record.urn }) else { throw StateError.noSuchSubmission(id: id) }
+        context.console.result(
+            json
+                ? HistoryRenderer.showJSON(record, body: body, attempts: attempts) + "\n"
+                : HistoryRenderer.show(
+                    record, body: body, attempts: attempts, school: school.displayName, timeZone: context.configuration.timeZone))
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// What `consent give|remove|status` print.
+enum ConsentRenderer {
+    /// One school's consent in force (who opened the period and when) and the history of changes.
+    static func status(_ history: ConsentHistory, school: Configuration.School, timeZone: TimeZone) -> String {
+        var out = "\(school.displayName): "
+        if let current = history.inForce {
+            out += "consent given by \(current.by) on \(localTime(current.at, timeZone)); send will send\n"
+        } else {
+            out += "no consent; send will not send (give it with: attsync consent give --by \"NAME\" --school \(school.urn))\n"
+        }
+        guard !history.events.isEmpty else { return out }
+        var table = TextTable(["when", "change", "by", "user"])
+        for event in history.events {
+            table.add([localTime(event.at, timeZone), event.action.rawValue, event.by, event.osUser])
+        }
+        return out + table.render(indent: "  ")
+    }
+
+    /// The line confirming a change.
+    static func changed(
+        _ action: ConsentEvent.Action, school: Configuration.School, by person: String, user: String, at: Date, timeZone: TimeZone
+    ) -> String {
+        "consent \(action == .given ? "given" : "removed") for \(school.displayName) by \(person) (user \(user)) at \(localTime(at, timeZone))\n"
+    }
+}

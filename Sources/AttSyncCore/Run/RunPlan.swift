@@ -1,0 +1,40 @@
+/// Which dates a school's run covers, decided without disk: the window (the run date and the school days
+/// before it) and the catch-up days (never-accepted school days since consent, before the window).
+///
+/// The one fact it needs from the MIS copy, which earlier dates have marks, is asked for through
+/// `catchUpSearch` and handed to `catchUp(daysWithMarks:)`, so the rule has unit tests without a database.
+package struct RunPlan: Sendable, Equatable {
+    package let runDate: Day
+    /// The run date plus the `window.schoolDays - 1` school days before it, ascending.
+    package let window: [Day]
+    private let calendar: SchoolCalendar
+    private let catchUpLimit: Int
+    private let consentDay: Day?
+    private let acceptedDays: Set<Day>
+
+    /// - Parameter history: what the state database knows; nil when there is none (no catch-up).
+    package init(runDate: Day, window settings: Configuration.Window, history: AcceptedHistory?) {
+        self.runDate = runDate
+        calendar = settings.calendar
+        window = calendar.window(endingOn: runDate, schoolDays: settings.schoolDays)
+        catchUpLimit = settings.catchUpSchoolDays
+        consentDay = history?.consentDay
+        acceptedDays = Set(history.map { Array($0.acceptedDigests.keys) } ?? [])
+    }
+
+    /// The dates `[from, before)` in which to look for marks for catch-up: from the day consent was given
+    /// to the window; nil when catch-up is off, there is no consent, or consent is newer than the window.
+    package var catchUpSearch: (from: Day, before: Day)? {
+        guard catchUpLimit > 0, let consentDay, let first = window.first, consentDay < first else { return nil }
+        return (consentDay, first)
+    }
+
+    /// The catch-up days: of `daysWithMarks` (ascending), the school days in `catchUpSearch` never accepted,
+    /// oldest first, at most `window.catchUpSchoolDays` of them.
+    package func catchUp(daysWithMarks: [Day]) -> [Day] {
+        guard let search = catchUpSearch else { return [] }
+        return Array(
+            daysWithMarks.filter { $0 >= search.from && $0 < search.before && calendar.isSchoolDay($0) && !acceptedDays.contains($0) }
+                .prefix(catchUpLimit))
+    }
+}

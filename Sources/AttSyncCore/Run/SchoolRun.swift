@@ -1,0 +1,65 @@
+/// Everything one school's run needs: the dates chosen, the figures and the body. `preview`, `send
+/// --dry-run` and `send` all build it through `SchoolRun.prepare`, so they can never disagree.
+package struct SchoolRun: Sendable {
+    package let school: Configuration.School
+    /// The dates the run covers.
+    package let plan: RunPlan
+    /// Never-accepted school days before the window, oldest first.
+    package let catchUp: [Day]
+    package let figures: SchoolFigures
+    package let payload: Payload
+    /// Per sent date, compared with the last accepted content; nil when there is no state database.
+    package let changes: [Day: DayChange]?
+    package let history: AcceptedHistory?
+
+    package var runDate: Day { plan.runDate }
+    /// The run date and the school days before it.
+    package var window: [Day] { plan.window }
+
+    /// Whether `send` sends this body (`force`: `send --force`).
+    package func decision(force: Bool) -> SendDecision {
+        SendDecision(payload: payload, lastAccepted: history?.lastAccepted, force: force)
+    }
+
+    /// Reads the school's MIS copy in one snapshot and builds its payload for `runDate`.
+    /// - Parameter history: what the state database knows; nil when there is none (no catch-up, no labels).
+    /// - Throws: `SourceError`, `DataError`.
+    package static func prepare(
+        school: Configuration.School, configuration: Configuration, runDate: Day, history: AcceptedHistory?
+    ) throws -> SchoolRun {
+        let plan = RunPlan(runDate: runDate, window: configuration.window, history: history)
+        let source = try SourceDatabase(path: school.source.path, views: school.source.views)
+        let aggregator = Aggregator(codes: configuration.codes)
+        let (catchUp, figures) = try source.read { snapshot in
+            let catchUp = try plan.catchUpSearch.map { search in
+                plan.catchUp(daysWithMarks: try aggregator.daysWithMarks(snapshot, from: search.from, before: search.before))
+            } ?? []
+            return (catchUp, try aggregator.aggregate(snapshot, days: catchUp + plan.window, runDate: runDate))
+        }
+        let payload = Payload(urn: school.urn, figures: figures, sending: Set(catchUp + plan.window))
+        return SchoolRun(
+            school: school, plan: plan, catchUp: catchUp, figures: figures, payload: payload,
+            changes: history.map { DayChange.label(payload, acceptedDigests: $0.acceptedDigests) }, history: history)
+    }
+
+    /// One line per kind of data-quality finding, totalled over the dates sent: what `preview` shows and
+    /// what `send` reports and records with the submission.
+    package var qualityNotes: [String] {
+        let days = figures.days.filter(\.hasMarks)
+        func total(_ value: (SessionFigures) -> Int) -> Int { days.reduce(0) { $0 + value($1.am) + value($1.pm) } }
+        var notes: [String] = []
+        let notOnRoll = total(\.notOnRoll)
+        if notOnRoll > 0 { notes.append(counted(notOnRoll, "mark") + " of pupils not on roll (not sent)") }
+        let skipped = total(\.skippedTotal)
+        if skipped > 0 { notes.append(counted(skipped, "mark") + " with unknown codes skipped") }
+        let wrong = total(\.wrongSession)
+        if wrong > 0 { notes.append(counted(wrong, "present mark") + " in the wrong session") }
+        let duplicates = total(\.duplicates)
+        if duplicates > 0 { notes.append(counted(duplicates, "duplicate mark") + " counted once") }
+        let unmarked = days.reduce(0) { $0 + $1.unmarked(.am) + $1.unmarked(.pm) }
+        if unmarked > 0 { notes.append(counted(unmarked, "unmarked session")) }
+        let overlapping = days.reduce(0) { $0 + $1.overlappingEnrolments }
+        if overlapping > 0 { notes.append(counted(overlapping, "pupil-day") + " with overlapping enrolments") }
+        return notes
+    }
+}

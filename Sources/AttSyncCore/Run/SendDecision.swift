@@ -1,0 +1,22 @@
+/// Whether a school's body goes to the DfE: the one rule `preview` labels and `send` follows.
+package enum SendDecision: Sendable, Equatable {
+    /// No date of the run has marks: there is no body.
+    case nothingToSend
+    /// The body is byte for byte the last accepted one (submission `since`): not sent again unless forced.
+    case unchanged(since: Int64)
+    /// Send it.
+    case send
+
+    /// - Parameters:
+    ///   - lastAccepted: the school's last accepted submission, if any.
+    ///   - force: `send --force`: send an unchanged body anyway.
+    package init(payload: Payload, lastAccepted: AcceptedHistory.LastAccepted?, force: Bool) {
+        if payload.isEmpty {
+            self = .nothingToSend
+        } else if !force, let lastAccepted, lastAccepted.sha256 == payload.sha256 {
+            self = .unchanged(since: lastAccepted.id)
+        } else {
+            self = .send
+        }
+    }
+}

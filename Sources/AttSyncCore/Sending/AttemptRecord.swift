@@ -1,0 +1,19 @@
+import Foundation
+
+/// One request made while sending, as recorded in the state database: every request that goes on the
+/// wire, token or POST, is one attempt.
+package struct AttemptRecord: Sendable, Equatable, Codable {
+    package enum Kind: String, Sendable, Codable { case token, post }
+
+    package var kind: Kind
+    /// 1 for the first request of its kind in this delivery.
+    package var number: Int
+    package var startedAt: Date
+    package var durationSeconds: Double
+    package var httpStatus: Int?
+    /// What went wrong, in words (a transport error or an OAuth error code); never a secret or a body.
+    package var error: String?
+    package var retryAfterSeconds: Double?
+    /// How long attsync waited before the next attempt.
+    package var waitedSeconds: Double?
+}

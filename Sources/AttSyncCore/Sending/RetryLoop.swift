@@ -1,0 +1,75 @@
+import Foundation
+
+/// The one loop behind every request attsync retries (the token fetch and the POST): make an attempt,
+/// record it, and on a transient failure ask `RetryPolicy` for a wait, sleep and go again. Both callers
+/// share the policy, so the retry budget and the deadline cover the whole delivery.
+struct RetryLoop {
+    /// What one attempt came to.
+    enum Outcome<Value> {
+        /// Done: return this.
+        case success(Value)
+        /// Go again at once without counting a failure (the fresh token after a 401).
+        case again
+        /// A transient failure, in words: counted, and retried after the policy's wait.
+        case transient(String)
+        /// Stop with this error.
+        case failure(any Error)
+    }
+
+    /// The attempts or the time are spent.
+    struct Exhausted: Error {
+        /// The last transient failure, in words.
+        var reason: String
+        /// Transient failures in all.
+        var failures: Int
+        /// The last attempt's HTTP status and Retry-After, if it had an answer.
+        var httpStatus: Int?
+        var retryAfterSeconds: Double?
+    }
+
+    let kind: AttemptRecord.Kind
+    let policy: RetryPolicy
+    let console: Console
+
+    /// Runs `attempt` until it succeeds, fails for good, or the policy gives up.
+    /// - Parameters:
+    ///   - record: called once per request, before any wait; a throw stops the loop (the state database
+    ///     must hold every attempt).
+    ///   - attempt: makes one request and fills in the record's status, Retry-After and error.
+    /// - Throws: `Exhausted`, an `Outcome.failure`'s error, or what `record` throws.
+    func run<Value>(
+        record: (AttemptRecord) throws -> Void, _ attempt: (inout AttemptRecord) throws -> Outcome<Value>
+    ) throws -> Value {
+        var number = 0
+        var failures = 0
+        while true {
+            number += 1
+            let started = policy.now
+            var entry = AttemptRecord(kind: kind, number: number, startedAt: started, durationSeconds: 0)
+            let outcome = try attempt(&entry)
+            entry.durationSeconds = policy.now.timeIntervalSince(started)
+            switch outcome {
+            case .success(let value):
+                try record(entry)
+                return value
+            case .again:
+                try record(entry)
+            case .failure(let error):
+                try record(entry)
+                throw error
+            case .transient(let reason):
+                failures += 1
+                let wait = policy.wait(afterFailures: failures, retryAfter: entry.retryAfterSeconds)
+                entry.error = reason
+                entry.waitedSeconds = wait
+                try record(entry)
+                guard let wait else {
+                    throw Exhausted(
+                        reason: reason, failures: failures, httpStatus: entry.httpStatus, retryAfterSeconds: entry.retryAfterSeconds)
+                }
+                console.detail("\(kind == .token ? "token: " : "")\(reason); trying again in \(secondsText(wait)) s")
+                policy.sleep(wait)
+            }
+        }
+    }
+}

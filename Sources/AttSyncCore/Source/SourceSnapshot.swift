@@ -1,0 +1,7 @@
+/// The MIS copy as one read transaction sees it: handed to `SourceDatabase.read`'s body and valid only
+/// inside it. Aggregation takes a snapshot, not the database, so "every query of a run sees one state of
+/// the copy" is carried by the types rather than by a comment. Only `SourceDatabase.read` makes one.
+package struct SourceSnapshot {
+    /// The connection, inside `BEGIN DEFERRED` … `COMMIT`.
+    let connection: SQLiteConnection
+}

@@ -1,0 +1,57 @@
+extension StateStore {
+    /// Named, ordered, forward-only; each runs in its own transaction.
+    static let migrations: [(name: String, sql: String)] = [
+        (
+            "1 initial schema",
+            """
+            CREATE TABLE consent_events (
+              id INTEGER PRIMARY KEY,
+              urn TEXT NOT NULL,
+              action TEXT NOT NULL CHECK (action IN ('given', 'removed')),
+              by_name TEXT NOT NULL,
+              os_user TEXT NOT NULL,
+              at TEXT NOT NULL
+            );
+            CREATE INDEX consent_events_by_school ON consent_events(urn, id);
+            CREATE TABLE submissions (
+              id INTEGER PRIMARY KEY,
+              urn TEXT NOT NULL,
+              run_date TEXT NOT NULL,
+              dates TEXT NOT NULL,
+              body BLOB NOT NULL,
+              body_sha256 TEXT NOT NULL,
+              forced INTEGER NOT NULL DEFAULT 0,
+              status TEXT NOT NULL CHECK (status IN ('sending', 'accepted', 'warnings', 'rejected', 'failed', 'interrupted')),
+              http_status INTEGER,
+              dfe_reference TEXT,
+              dfe_errors TEXT NOT NULL DEFAULT '[]',
+              reason TEXT,
+              created_at TEXT NOT NULL,
+              finished_at TEXT
+            );
+            CREATE INDEX submissions_by_school ON submissions(urn, id);
+            CREATE TABLE attempts (
+              id INTEGER PRIMARY KEY,
+              submission_id INTEGER NOT NULL REFERENCES submissions(id),
+              kind TEXT NOT NULL CHECK (kind IN ('token', 'post')),
+              number INTEGER NOT NULL,
+              started_at TEXT NOT NULL,
+              duration_ms INTEGER NOT NULL,
+              http_status INTEGER,
+              error TEXT,
+              retry_after_seconds REAL,
+              waited_seconds REAL
+            );
+            CREATE INDEX attempts_by_submission ON attempts(submission_id, id);
+            CREATE TABLE accepted_days (
+              urn TEXT NOT NULL,
+              date TEXT NOT NULL,
+              content_sha256 TEXT NOT NULL,
+              submission_id INTEGER NOT NULL REFERENCES submissions(id),
+              PRIMARY KEY (urn, date)
+            ) WITHOUT ROWID;
+            """
+        ),
+        ("2 data-quality notes of each submission", "ALTER TABLE submissions ADD COLUMN data_quality TEXT;"),
+    ]
+}

@@ -1,0 +1,166 @@
+import Foundation
+
+extension StateStore {
+    /// What the state says about the school, for choosing and labelling dates: the consent history, the
+    /// digest of every date ever accepted and the last accepted submission, read in one transaction.
+    package func acceptedHistory(urn: String, timeZone: TimeZone) throws(StateError) -> AcceptedHistory {
+        try read {
+            let consent = try readConsentHistory(urn: urn)
+            var digests: [Day: String] = [:]
+            try db.query("SELECT date, content_sha256 FROM accepted_days WHERE urn = ?", [.text(urn)]) { row in
+                guard let day = row.text(0).flatMap(Day.init(iso:)), let digest = row.text(1) else {
+                    throw CorruptValue(what: "a date in accepted_days of URN \(urn)")
+                }
+                digests[day] = digest
+            }
+            var last: AcceptedHistory.LastAccepted?
+            try db.query(
+                "SELECT id, body_sha256 FROM submissions WHERE urn = ? AND status IN ('accepted', 'warnings') ORDER BY id DESC LIMIT 1",
+                [.text(urn)]
+            ) { row in last = .init(id: Int64(row.int(0)), sha256: row.text(1) ?? "") }
+            return AcceptedHistory(
+                consent: consent, consentDay: consent.inForce.map { Day(containing: $0.at, in: timeZone) }, acceptedDigests: digests,
+                lastAccepted: last)
+        }
+    }
+
+    /// Records a submission before its first byte is sent; returns its id.
+    /// - Parameter dataQuality: the data-quality findings of the dates sent, in words.
+    package func beginSubmission(urn: String, runDate: Day, payload: Payload, dataQuality: [String], forced: Bool, at: Date)
+        throws(StateError) -> Int64
+    {
+        try write {
+            try db.run(
+                """
+                INSERT INTO submissions (urn, run_date, dates, body, body_sha256, forced, status, created_at, data_quality)
+                VALUES (?, ?, ?, ?, ?, ?, 'sending', ?, ?)
+                """,
+                [
+                    .text(urn), .text(runDate.description), .text(jsonArray(payload.days.map(\.description))), .blob(payload.body),
+                    .text(payload.sha256), .integer(forced ? 1 : 0), .text(timestamp(at)),
+                    dataQuality.isEmpty ? .null : .text(dataQuality.joined(separator: "; ")),
+                ])
+            return db.lastInsertRowID
+        }
+    }
+
+    /// Records one request of a submission.
+    package func recordAttempt(submission: Int64, _ attempt: AttemptRecord) throws(StateError) {
+        try write {
+            try db.run(
+                """
+                INSERT INTO attempts (submission_id, kind, number, started_at, duration_ms, http_status, error, retry_after_seconds, waited_seconds)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    .integer(submission), .text(attempt.kind.rawValue), .integer(Int64(attempt.number)),
+                    .text(timestamp(attempt.startedAt)),
+                    .integer(Int64((attempt.durationSeconds * 1000).rounded())), attempt.httpStatus.map { .integer(Int64($0)) } ?? .null,
+                    attempt.error.map(SQLValue.text) ?? .null, attempt.retryAfterSeconds.map(SQLValue.real) ?? .null,
+                    attempt.waitedSeconds.map(SQLValue.real) ?? .null,
+                ])
+        }
+    }
+
+    /// Records the outcome in one transaction: the status and answer, for an accepted submission the
+    /// digest of each day it carried, and for a 410 the removal of the school's consent.
+    package func finishSubmission(_ id: Int64, urn: String, outcome: SubmissionOutcome, at: Date) throws(StateError) {
+        let errorsJSON = String(decoding: (try? JSONEncoder().encode(outcome.errors)) ?? Data("[]".utf8), as: UTF8.self)
+        try write {
+            try db.run(
+                """
+                UPDATE submissions SET status = ?, http_status = ?, dfe_reference = ?, dfe_errors = ?, reason = ?, finished_at = ?
+                WHERE id = ?
+                """,
+                [
+                    .text(outcome.status.rawValue), outcome.httpStatus.map { .integer(Int64($0)) } ?? .null,
+                    outcome.reference.map(SQLValue.text) ?? .null, .text(errorsJSON), outcome.reason.map(SQLValue.text) ?? .null,
+                    .text(timestamp(at)), .integer(id),
+                ])
+            for (day, digest) in outcome.acceptedDays.sorted(by: { $0.key < $1.key }) {
+                try db.run(
+                    "INSERT OR REPLACE INTO accepted_days (urn, date, content_sha256, submission_id) VALUES (?, ?, ?, ?)",
+                    [.text(urn), .text(day.description), .text(digest), .integer(id)])
+            }
+            if outcome.removesConsent {
+                try insertConsent(urn: urn, action: .removed, by: Self.retiredBy, osUser: "attsync", at: at)
+            }
+        }
+    }
+
+    /// Who removed consent when the DfE answered 410, as the consent history shows it.
+    static let retiredBy = "DfE service (HTTP 410)"
+
+    /// Marks submissions left `sending` by a run that stopped (crash, kill, power loss); returns how many.
+    package func markInterrupted(at: Date) throws(StateError) -> Int {
+        try write {
+            try db.run(
+                """
+                UPDATE submissions SET status = 'interrupted', finished_at = ?,
+                  reason = 'the run stopped before the outcome was known; the next run sends these days again'
+                WHERE status = 'sending'
+                """, [.text(timestamp(at))])
+            guard case .integer(let count)? = try db.scalar("SELECT changes()") else { return 0 }
+            return Int(count)
+        }
+    }
+
+    private static let submissionColumns = """
+        s.id, s.urn, s.run_date, s.dates, s.body_sha256, s.forced, s.status, s.http_status, s.dfe_reference, s.dfe_errors,
+        s.reason, s.created_at, s.finished_at, (SELECT count(*) FROM attempts AS a WHERE a.submission_id = s.id AND a.kind = 'post'),
+        s.data_quality
+        """
+
+    /// A row of `submissionColumns`.
+    /// - Throws: `CorruptValue` for a value attsync did not write.
+    private func submission(_ row: SQLiteRow) throws -> SubmissionRecord {
+        let id = Int64(row.int(0))
+        return SubmissionRecord(
+            id: id, urn: row.text(1) ?? "", runDate: row.text(2) ?? "",
+            dates: try row.json(3, as: [String].self, "the dates of submission \(id)"), bodySHA256: row.text(4) ?? "",
+            forced: row.int(5) != 0, status: try row.enumeration(6, as: SubmissionStatus.self, "the status of submission \(id)"),
+            httpStatus: row.isNull(7) ? nil : row.int(7), reference: row.text(8),
+            errors: try row.json(9, as: [DfEError].self, "the DfE errors of submission \(id)"), reason: row.text(10),
+            createdAt: try row.timestamp(11, "the time of submission \(id)"),
+            finishedAt: row.isNull(12) ? nil : try row.timestamp(12, "the finishing time of submission \(id)"),
+            attemptCount: row.int(13), dataQuality: row.text(14))
+    }
+
+    /// The newest submissions first, of the given schools.
+    package func submissions(urns: [String], limit: Int) throws(StateError) -> [SubmissionRecord] {
+        try read {
+            var records: [SubmissionRecord] = []
+            try db.query(
+                "SELECT \(Self.submissionColumns) FROM submissions AS s WHERE s.urn IN (SELECT value FROM json_each(?)) ORDER BY s.id DESC LIMIT ?",
+                [.text(jsonArray(urns)), .integer(Int64(limit))]
+            ) { row in records.append(try submission(row)) }
+            return records
+        }
+    }
+
+    /// One submission with its body and every attempt.
+    package func submission(id: Int64) throws(StateError) -> (record: SubmissionRecord, body: [UInt8], attempts: [AttemptRecord]) {
+        try read {
+            var found: (SubmissionRecord, [UInt8])?
+            try db.query("SELECT \(Self.submissionColumns), s.body FROM submissions AS s WHERE s.id = ?", [.integer(id)]) { row in
+                found = (try submission(row), row.blob(15))
+            }
+            guard let (record, body) = found else { throw StateError.noSuchSubmission(id: id) }
+            var attempts: [AttemptRecord] = []
+            try db.query(
+                """
+                SELECT kind, number, started_at, duration_ms, http_status, error, retry_after_seconds, waited_seconds
+                FROM attempts WHERE submission_id = ? ORDER BY id
+                """, [.integer(id)]
+            ) { row in
+                attempts.append(
+                    AttemptRecord(
+                        kind: try row.enumeration(0, as: AttemptRecord.Kind.self, "the kind of an attempt of submission \(id)"),
+                        number: row.int(1), startedAt: try row.timestamp(2, "the time of an attempt of submission \(id)"),
+                        durationSeconds: Double(row.int(3)) / 1000, httpStatus: row.isNull(4) ? nil : row.int(4), error: row.text(5),
+                        retryAfterSeconds: row.isNull(6) ? nil : row.double(6), waitedSeconds: row.isNull(7) ? nil : row.double(7)))
+            }
+            return (record, body, attempts)
+        }
+    }
+}

@@ -1,0 +1,41 @@
+/// Why a request got no HTTP response.
+package enum TransportError: Error, Equatable, CustomStringConvertible {
+    /// The server's certificate was refused (untrusted, expired, another host's) or TLS could not be agreed.
+    /// Never retried, never downgraded.
+    case tls(host: String, problem: String)
+    /// The host name did not resolve.
+    case nameNotResolved(host: String)
+    /// No connection could be made (refused, unreachable, proxy down).
+    case connectionFailed(host: String, detail: String)
+    /// No complete answer within the timeout.
+    case timedOut(host: String, seconds: Double)
+    /// The connection broke after the request may have been received: the outcome is unknown.
+    case connectionLost(host: String, detail: String)
+    /// The answer was larger than attsync accepts.
+    case responseTooLarge(host: String, limit: Int)
+    /// The URL is not one attsync may use (plain http to a non-loopback host).
+    case refusedURL(url: String)
+    /// Any other libcurl failure.
+    case other(host: String, code: Int, detail: String)
+
+    /// Worth another attempt with the same request.
+    package var isRetryable: Bool {
+        switch self {
+        case .tls, .refusedURL: return false
+        default: return true
+        }
+    }
+
+    package var description: String {
+        switch self {
+        case .tls(let host, let problem): return "TLS with \(host) failed: \(problem)"
+        case .nameNotResolved(let host): return "name not resolved: \(host)"
+        case .connectionFailed(let host, let detail): return "cannot connect to \(host): \(detail)"
+        case .timedOut(let host, let seconds): return "no answer from \(host) within \(secondsText(seconds)) s"
+        case .connectionLost(let host, let detail): return "connection to \(host) lost before the answer: \(detail)"
+        case .responseTooLarge(let host, let limit): return "the answer from \(host) exceeded \(limit) bytes"
+        case .refusedURL(let url): return "refusing \(url): plain http is allowed to loopback only"
+        case .other(let host, let code, let detail): return "request to \(host) failed: \(detail) (libcurl code \(code))"
+        }
+    }
+}
