@@ -61,27 +61,16 @@ final class StandIn {
         try FileManager.default.createDirectory(atPath: workspace.file("secrets"), withIntermediateDirectories: true)
         try workspace.directory.write("secrets/subscription-key", Self.subscriptionKey + "\n", mode: 0o600)
         let base = "\(http ? "http" : "https")://localhost:\(port)"
-        let dfe = """
-            "dfe": {
-              "endpoint": "\(base)/attendances",
-              "token": { "url": "\(base)/token", "clientId": "\(Self.clientId)", "clientSecret": { "env": "ATTSYNC_CLIENT_SECRET" },
-                         "scope": "api://attendance/.default" },
-              "subscriptionKey": { "file": "secrets/subscription-key" },
-              "caBundle": "certs/ca.pem",
-              "timeoutSeconds": 2,
-              "retry": { "attempts": 3, "baseDelaySeconds": 0.01, "maxDelaySeconds": 0.05, "maxElapsedSeconds": 20 }
-            }
-            """
+        let dfe = dfeText(
+            base: base, clientId: Self.clientId, secretVariable: "ATTSYNC_CLIENT_SECRET", scope: "api://attendance/.default",
+            more: """
+                "subscriptionKey": { "file": "secrets/subscription-key" }, "caBundle": "certs/ca.pem", "timeoutSeconds": 2,
+                "retry": { "attempts": 3, "baseDelaySeconds": 0.01, "maxDelaySeconds": 0.05, "maxElapsedSeconds": 20 }
+                """)
         try workspace.directory.write(
             "config.json",
-            """
-            {
-              \(configuration.isEmpty ? "" : configuration + ",")
-              "codes": { "map": { "I02": "I", "X01": "X", "V01": "V" } },
-              \(dfe),
-              "schools": \(schools ?? #"[{ "urn": "100000", "name": "Sample Primary", "source": { "path": "mis.sqlite" } }]"#)
-            }
-            """)
+            configurationText(
+                extra: configuration, codes: sampleCodesText, dfe: dfe, schools: schools ?? oneSchoolText(name: "Sample Primary")))
     }
 
     deinit { stop() }

@@ -22,18 +22,9 @@ struct Workspace {
 
     /// A configuration for one school (or `schools`), with `extra` top-level keys.
     static func configuration(extra: String = "", schools: String? = nil, endpoint: String = "https://127.0.0.1:9") -> String {
-        """
-        {
-          \(extra.isEmpty ? "" : extra + ",")
-          "codes": { "map": { "I02": "I", "X01": "X", "V01": "V" } },
-          "dfe": {
-            "endpoint": "\(endpoint)/attendances",
-            "token": { "url": "\(endpoint)/token", "clientId": "attsync-client",
-                       "clientSecret": { "env": "ATTSYNC_CLIENT_SECRET" } }
-          },
-          "schools": \(schools ?? #"[{ "urn": "100000", "name": "Sample Primary", "source": { "path": "mis.sqlite" } }]"#)
-        }
-        """
+        configurationText(
+            extra: extra, codes: sampleCodesText, dfe: dfeText(base: endpoint, secretVariable: "ATTSYNC_CLIENT_SECRET"),
+            schools: schools ?? oneSchoolText(name: "Sample Primary"))
     }
 
     func file(_ name: String) -> String { directory.file(name) }

@@ -16,9 +16,4 @@ package struct ConsentHistory: Sendable, Equatable {
         return events.reversed().prefix { $0.action == .given }.last
     }
 
-    /// Later gives in the same period (confirmations), oldest first.
-    package var confirmations: [ConsentEvent] {
-        guard isInForce else { return [] }
-        return Array(events.reversed().prefix { $0.action == .given }.reversed().dropFirst())
-    }
 }

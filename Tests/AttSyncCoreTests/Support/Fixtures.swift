@@ -50,19 +50,11 @@ struct MISFixture {
     }
 }
 
-/// A configuration JSON with the required keys and `extra` merged at the top level.
+/// A configuration with the required keys, one school reading `source`, and `extra` top-level keys.
 func configurationJSON(source: String = "mis.sqlite", schools: String? = nil, extra: String = "") -> String {
-    """
-    {
-      \(extra.isEmpty ? "" : extra + ",")
-      "dfe": {
-        "endpoint": "https://127.0.0.1:9/attendances",
-        "token": { "url": "https://127.0.0.1:9/token", "clientId": "attsync-client",
-                   "clientSecret": { "env": "ATTSYNC_TEST_SECRET" } }
-      },
-      "schools": \(schools ?? "[{ \"urn\": \"100000\", \"name\": \"Fixture School\", \"source\": { \"path\": \"\(source)\" } }]")
-    }
-    """
+    configurationText(
+        extra: extra, dfe: dfeText(base: "https://127.0.0.1:9", secretVariable: "ATTSYNC_TEST_SECRET"),
+        schools: schools ?? oneSchoolText(name: "Fixture School", path: source))
 }
 
 extension Day {
