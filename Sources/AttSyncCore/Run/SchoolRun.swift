@@ -31,9 +31,10 @@ package struct SchoolRun: Sendable {
         let source = try SourceDatabase(path: school.source.path, views: school.source.views)
         let aggregator = Aggregator(codes: configuration.codes)
         let (catchUp, figures) = try source.read { snapshot in
-            let catchUp = try plan.catchUpSearch.map { search in
-                plan.catchUp(daysWithMarks: try aggregator.daysWithMarks(snapshot, from: search.from, before: search.before))
-            } ?? []
+            let catchUp =
+                try plan.catchUpSearch.map { search in
+                    plan.catchUp(daysWithMarks: try aggregator.daysWithMarks(snapshot, from: search.from, before: search.before))
+                } ?? []
             return (catchUp, try aggregator.aggregate(snapshot, days: catchUp + plan.window, runDate: runDate))
         }
         let payload = Payload(urn: school.urn, figures: figures, sending: Set(catchUp + plan.window))

@@ -74,7 +74,8 @@ package struct Submitter {
             throw DeliveryFailure(
                 error: .gaveUp(
                     reason:
-                        "the DfE did not accept the submission: \(exhausted.reason) after \(counted(exhausted.failures, "attempt"))\(asked)"),
+                        "the DfE did not accept the submission: \(exhausted.reason) after \(counted(exhausted.failures, "attempt"))\(asked)"
+                ),
                 httpStatus: exhausted.httpStatus, errors: [])
         }
     }

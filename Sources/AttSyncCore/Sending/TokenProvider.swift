@@ -58,7 +58,8 @@ package final class TokenProvider {
                     return .transient("HTTP \(response.status)")
                 case .redirect:
                     return .failure(
-                        SendError.redirected(url: token.url.absoluteString, status: response.status, location: response.headers["location"]))
+                        SendError.redirected(url: token.url.absoluteString, status: response.status, location: response.headers["location"])
+                    )
                 case .refused:
                     let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
                     let code = object?["error"] as? String

@@ -24,7 +24,8 @@ extension StateStore {
             let id = Int64(row.int(0))
             events.append(
                 ConsentEvent(
-                    id: id, urn: row.text(1) ?? "", action: try row.enumeration(2, as: ConsentEvent.Action.self, "action of consent event \(id)"),
+                    id: id, urn: row.text(1) ?? "",
+                    action: try row.enumeration(2, as: ConsentEvent.Action.self, "action of consent event \(id)"),
                     by: row.text(3) ?? "", osUser: row.text(4) ?? "", at: try row.timestamp(5, "time of consent event \(id)")))
         }
         return ConsentHistory(events: events)

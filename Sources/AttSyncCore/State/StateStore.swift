@@ -1,12 +1,12 @@
 import CSQLite
 import Foundation
+
 /// The state database (`attsync.sqlite` in `stateDirectory`): consent, submissions, attempts and the
 /// days accepted. WAL, `synchronous=FULL`, ordered forward-only migrations. Never holds a token or secret.
 package final class StateStore {
     package static let fileName = "attsync.sqlite"
     package static let lockName = "attsync.lock"
     static let busyTimeoutMilliseconds: Int32 = 5_000
-
 
     package let path: String
     let db: SQLiteConnection

@@ -34,8 +34,10 @@ import Testing
         var off = Self.window
         off.catchUpSchoolDays = 0
         let marked = [Day("2026-11-19")]
-        #expect(RunPlan(runDate: Day("2026-11-30"), window: Self.window, history: history(consent: nil)).catchUp(daysWithMarks: marked) == [])
-        #expect(RunPlan(runDate: Day("2026-11-30"), window: off, history: history(consent: "2026-11-02")).catchUp(daysWithMarks: marked) == [])
+        #expect(
+            RunPlan(runDate: Day("2026-11-30"), window: Self.window, history: history(consent: nil)).catchUp(daysWithMarks: marked) == [])
+        #expect(
+            RunPlan(runDate: Day("2026-11-30"), window: off, history: history(consent: "2026-11-02")).catchUp(daysWithMarks: marked) == [])
         let recent = RunPlan(runDate: Day("2026-11-30"), window: Self.window, history: history(consent: "2026-11-27"))
         #expect(recent.catchUpSearch == nil)
     }

@@ -44,7 +44,8 @@ import Testing
         #expect(try store.consentHistory(urn: "100000").events.map(\.action) == [.given, .removed])
         try store.recordConsent(urn: "100000", action: .given, by: "Cy Head", osUser: "office", at: given.addingTimeInterval(120))
         try store.recordConsent(urn: "100000", action: .given, by: "Di Head", osUser: "office", at: given.addingTimeInterval(180))
-        #expect(try store.consentHistory(urn: "100000").inForce?.by == "Cy Head", "giving consent again does not move the start of the period")
+        #expect(
+            try store.consentHistory(urn: "100000").inForce?.by == "Cy Head", "giving consent again does not move the start of the period")
     }
 
     @Test func submissionsAttemptsOutcomesAndAcceptedDays() throws {
