@@ -72,22 +72,27 @@ extension Aggregator {
             """, [daysJSON])
     }
 
-    /// Pupils whose latest covering enrolments start the same day in different year groups (rule 1).
+    /// Enrolments that tie for a pupil's latest on some date of the run: the same start date in different
+    /// year groups (rule 1). Counted as rows and pupils, however many dates each tie covers.
     func enrolmentTies(_ db: SQLiteConnection) throws -> [DataError.Problem] {
         try problems(
             db,
             """
-            SELECT 'pupils with two enrolments starting the same day in different year groups' AS what,
-                   count(*) OVER () AS total,
-                   'on ' || day || ': start ' || start_date || ', year groups ' || groups AS example
-            FROM (
-                SELECT c.day, c.start_date, group_concat(DISTINCT c.year_group) AS groups
-                FROM temp.attsync_covering AS c
-                JOIN (SELECT day, pupil_id, max(start_date) AS latest FROM temp.attsync_covering
-                      GROUP BY day, pupil_id HAVING count(*) > 1) AS t
-                  ON c.day = t.day AND c.pupil_id = t.pupil_id AND c.start_date = t.latest
-                GROUP BY c.day, c.pupil_id
-                HAVING count(DISTINCT c.year_group) > 1)
+            WITH latest AS (
+                SELECT day, pupil_id, max(start_date) AS start_date FROM temp.attsync_covering
+                GROUP BY day, pupil_id HAVING count(*) > 1),
+            tied AS (
+                SELECT DISTINCT c.pupil_id, c.start_date, c.year_group
+                FROM temp.attsync_covering AS c JOIN latest AS l USING (day, pupil_id, start_date)),
+            ties AS (
+                SELECT pupil_id, start_date, group_concat(year_group) AS groups, count(*) AS rows FROM tied
+                GROUP BY pupil_id, start_date HAVING count(*) > 1),
+            pupils AS (SELECT count(DISTINCT pupil_id) AS n FROM ties)
+            SELECT 'enrolments rows (of ' || (SELECT n FROM pupils) || CASE (SELECT n FROM pupils) WHEN 1 THEN ' pupil' ELSE ' pupils' END
+                       || ') that start the same day as another enrolment of the same pupil in a different year group' AS what,
+                   (SELECT sum(rows) FROM ties) AS total,
+                   'start ' || start_date || ', year groups ' || groups AS example
+            FROM ties
             """)
     }
 

@@ -81,15 +81,17 @@ package struct Aggregator {
             WHERE rank = 1
             """)
         problems += try enrolmentTies(db)
-        // Rule 7: duplicates (possible only through a view) are kept once; different codes are a conflict.
+        // Rule 7: duplicates (possible only through a view) are kept once; codes that differ after codes.map
+        // are a conflict (I02 mapped to I and I are one mark).
         try db.run(
             """
             INSERT INTO temp.attsync_marks
-            SELECT pupil_id, date, session, min(code), count(*), count(DISTINCT code)
-            FROM attendance_marks
-            WHERE date IN (SELECT value FROM json_each(?1)) AND pupil_id IS NOT NULL AND session IS NOT NULL
-            GROUP BY date, pupil_id, session
-            """, [daysJSON])
+            SELECT a.pupil_id, a.date, a.session, min(a.code), count(*), count(DISTINCT coalesce(map.value, a.code))
+            FROM attendance_marks AS a
+            LEFT JOIN json_each(?2) AS map ON map.key = a.code
+            WHERE a.date IN (SELECT value FROM json_each(?1)) AND a.pupil_id IS NOT NULL AND a.session IS NOT NULL
+            GROUP BY a.date, a.pupil_id, a.session
+            """, [daysJSON, .text(jsonObject(codes.map))])
         problems += try conflictingMarks(db)
         guard problems.isEmpty else { throw DataError.invalidRows(problems) }
     }

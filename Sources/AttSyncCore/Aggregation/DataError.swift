@@ -24,24 +24,31 @@ package enum DataError: AttSyncError, Equatable {
         package var days: [Day]
     }
 
+    /// How many unknown codes a message lists before "and N more codes".
+    static let listLimit = 10
+
     package var description: String {
         switch self {
         case .invalidRows(let problems):
             let total = problems.reduce(0) { $0 + $1.count }
             let lines = problems.map { problem in
-                "  \(problem.count) \(problem.what), e.g. \(problem.examples.joined(separator: "; "))"
+                "  \(problem.count.grouped) \(problem.what), e.g. \(visible(problem.examples.joined(separator: "; ")))"
             }
             return "the MIS copy has \(total) invalid row\(total == 1 ? "" : "s"); nothing was sent. Fix them at source:\n"
                 + lines.joined(separator: "\n")
         case .unknownCodes(let codes):
-            let lines = codes.map { code in
+            var lines = codes.prefix(Self.listLimit).map { code in
                 let shown =
                     code.days.prefix(5).map(\.description).joined(separator: ", ")
                     + (code.days.count > 5 ? " and \(code.days.count - 5) more dates" : "")
                 let mapped = code.mappedTo.map { " (mapped to \"\($0)\", which is not in force then)" } ?? ""
-                return "  \"\(code.code)\"\(mapped): \(code.count) mark\(code.count == 1 ? "" : "s") on \(shown)"
+                return "  \"\(visible(code.code))\"\(mapped): \(counted(code.count, "mark")) on \(shown)"
             }
-            let example = codes.first.map { "\"\($0.code)\": \"X\"" } ?? ""
+            if codes.count > Self.listLimit {
+                let rest = codes.dropFirst(Self.listLimit)
+                lines.append("  and \(counted(rest.count, "more code")) (\(counted(rest.reduce(0) { $0 + $1.count }, "mark")))")
+            }
+            let example = codes.first.map { "\"\(visible($0.code))\": \"X\"" } ?? ""
             return "unknown attendance codes; nothing was sent:\n" + lines.joined(separator: "\n")
                 + "\nmap each to its national code in the configuration (\"codes\": {\"map\": {\(example)}}, using the right national code), or set \"codes\": {\"unknown\": \"skip\"} to leave such marks out"
         }

@@ -14,6 +14,8 @@ package enum ConfigurationError: AttSyncError, Equatable {
     case secretEnvironmentMissing(key: String, variable: String)
     /// A secret file is missing, empty or unreadable.
     case secretFileUnreadable(key: String, path: String, reason: String)
+    /// A secret is not UTF-8 or holds a control character.
+    case secretMalformed(key: String, source: String, problem: String)
     /// A secret file is readable by group or others.
     case looseSecretPermissions(key: String, path: String, mode: Int)
 
@@ -34,6 +36,8 @@ package enum ConfigurationError: AttSyncError, Equatable {
             return "\(key): the environment variable \(variable) is unset or empty"
         case .secretFileUnreadable(let key, let path, let reason):
             return "\(key): cannot read the secret file \(path): \(reason)"
+        case .secretMalformed(let key, let source, let problem):
+            return "\(key): \(source) cannot be used: \(problem); write the value alone, on one line, as UTF-8"
         case .looseSecretPermissions(let key, let path, let mode):
             return "\(key): the secret file \(path) is readable by group or others (mode \(octal(mode))): run chmod 600 \(path)"
         }

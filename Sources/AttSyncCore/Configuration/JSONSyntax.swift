@@ -15,6 +15,13 @@ struct JSONSyntax {
 
     static func check(_ bytes: [UInt8]) throws(JSONSyntaxError) {
         var parser = JSONSyntax(bytes: bytes)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            throw parser.error("the file starts with a byte-order mark (BOM); save it as UTF-8 without a BOM")
+        }
+        if let bad = firstInvalidUTF8(bytes) {
+            parser.index = bad
+            throw parser.error("invalid UTF-8 (byte 0x\(String(bytes[bad], radix: 16, uppercase: true))); save the file as UTF-8")
+        }
         parser.skipWhitespace()
         guard parser.index < bytes.count else { throw parser.error("the file is empty") }
         try parser.value(depth: 0)
@@ -23,6 +30,20 @@ struct JSONSyntax {
     }
 
     private init(bytes: [UInt8]) { self.bytes = bytes }
+
+    /// The offset of the first byte that does not belong to well-formed UTF-8, or nil.
+    private static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var offset = 0
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): offset += UTF8.width(scalar)
+            case .emptyInput: return nil
+            case .error: return offset
+            }
+        }
+    }
 
     private func error(_ message: String) -> JSONSyntaxError {
         var line = 1
@@ -84,6 +105,7 @@ struct JSONSyntax {
             }
             let keyStart = index
             let key = try string()
+            // Compared decoded: "endpoin\u0074" is the key "endpoint", and JSONDecoder would keep one of the two.
             guard keys.insert(key).inserted else {
                 index = keyStart
                 throw error("duplicate key \"\(key)\"")
@@ -131,28 +153,54 @@ struct JSONSyntax {
         }
     }
 
-    /// Reads a string and returns its raw text (escapes are checked, not decoded: keys are compared raw).
+    /// Reads a string and returns its decoded text (escapes resolved, so that keys compare as the decoder
+    /// will see them). A `\u` escape of half a surrogate pair without its other half is refused.
     private mutating func string() throws(JSONSyntaxError) -> String {
         index += 1
-        let start = index
+        var scalars = String.UnicodeScalarView()
+        var run = index  // start of the bytes not yet copied
+        func flush(_ end: Int) { scalars.append(contentsOf: String(decoding: bytes[run..<end], as: UTF8.self).unicodeScalars) }
         while let byte = current {
             switch byte {
             case UInt8(ascii: "\""):
-                let text = String(decoding: bytes[start..<index], as: UTF8.self)
+                flush(index)
                 index += 1
-                return text
+                return String(scalars)
             case UInt8(ascii: "\\"):
+                flush(index)
+                let escapeStart = index
                 index += 1
                 guard let escaped = current else { throw error("unexpected end of file in a string") }
-                if escaped == UInt8(ascii: "u") {
-                    for _ in 0..<4 {
-                        index += 1
-                        guard let hex = current, hex.isHexDigit else { throw error("bad \\u escape") }
+                switch escaped {
+                case UInt8(ascii: "u"):
+                    var unit = try hex4()
+                    if (0xD800..<0xDC00).contains(unit) {
+                        guard bytes[(index + 1)...].starts(with: Array("\\u".utf8)) else {
+                            index = escapeStart
+                            throw error("lone surrogate \\u\(String(unit, radix: 16, uppercase: true)) (half of a character)")
+                        }
+                        index += 2
+                        let low = try hex4()
+                        guard (0xDC00..<0xE000).contains(low) else {
+                            index = escapeStart
+                            throw error("lone surrogate \\u\(String(unit, radix: 16, uppercase: true)) (half of a character)")
+                        }
+                        unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00..<0xE000).contains(unit) {
+                        index = escapeStart
+                        throw error("lone surrogate \\u\(String(unit, radix: 16, uppercase: true)) (half of a character)")
                     }
-                } else if !"\"\\/bfnrt".utf8.contains(escaped) {
-                    throw error("bad escape '\\\(Unicode.Scalar(escaped))'")
+                    scalars.append(Unicode.Scalar(unit) ?? "\u{FFFD}")
+                case UInt8(ascii: "b"): scalars.append("\u{8}")
+                case UInt8(ascii: "f"): scalars.append("\u{C}")
+                case UInt8(ascii: "n"): scalars.append("\n")
+                case UInt8(ascii: "r"): scalars.append("\r")
+                case UInt8(ascii: "t"): scalars.append("\t")
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scalars.append(Unicode.Scalar(escaped))
+                default: throw error("bad escape '\\\(Unicode.Scalar(escaped))'")
                 }
                 index += 1
+                run = index
             case 0..<0x20:
                 throw error("control character in a string (a line break needs \\n)")
             default:
@@ -162,7 +210,28 @@ struct JSONSyntax {
         throw error("unexpected end of file in a string")
     }
 
+    /// Reads the four hex digits after `\u` (the index is on the `u`) and leaves the index on the last one.
+    private mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            index += 1
+            guard let digit = current, let nibble = Self.hexValue(digit) else { throw error("bad \\u escape") }
+            value = value << 4 | nibble
+        }
+        return value
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt32? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt32(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt32(byte - UInt8(ascii: "A") + 10)
+        default: return nil
+        }
+    }
+
     private mutating func number() throws(JSONSyntaxError) {
+        let start = index
         if current == UInt8(ascii: "-") { index += 1 }
         guard let first = current, first.isDigit else { throw error("bad number") }
         index += 1
@@ -178,13 +247,14 @@ struct JSONSyntax {
             guard current?.isDigit == true else { throw error("bad number: digits expected in the exponent") }
             while current?.isDigit == true { index += 1 }
         }
+        // 1e400 is valid JSON but no number attsync can hold: say where, not "not valid JSON".
+        guard let value = Double(String(decoding: bytes[start..<index], as: UTF8.self)), value.isFinite else {
+            index = start
+            throw error("number out of range")
+        }
     }
 }
 
 extension UInt8 {
     fileprivate var isDigit: Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) }
-    fileprivate var isHexDigit: Bool {
-        isDigit || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(self)
-            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(self)
-    }
 }

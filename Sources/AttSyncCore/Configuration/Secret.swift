@@ -10,12 +10,16 @@ package enum SecretReference: Sendable, Equatable {
     /// Reads the secret. `key` is the configuration key, for messages.
     ///
     /// - Throws: `ConfigurationError` when the variable is unset or empty, or the file is missing, empty,
-    ///   unreadable or readable by group or others.
+    ///   unreadable or readable by group or others, or the value is not UTF-8 or holds a control character
+    ///   (a second line would go out as a header of its own).
     package func resolve(key: String, environment: [String: String]) throws(ConfigurationError) -> Secret {
         switch self {
         case .environment(let name):
             let value = (environment[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             guard !value.isEmpty else { throw .secretEnvironmentMissing(key: key, variable: name) }
+            if let problem = Self.problem(in: value) {
+                throw .secretMalformed(key: key, source: "the environment variable \(name)", problem: problem)
+            }
             return Secret(value)
         case .file(let path):
             let status: stat
@@ -30,10 +34,27 @@ package enum SecretReference: Sendable, Equatable {
             case .success(let bytes): data = bytes
             case .failure(let problem): throw .secretFileUnreadable(key: key, path: path, reason: problem.reason)
             }
-            let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let text = String(validating: data, as: UTF8.self) else {
+                throw .secretMalformed(key: key, source: "the secret file \(path)", problem: "it is not UTF-8 text")
+            }
+            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !value.isEmpty else { throw .secretFileUnreadable(key: key, path: path, reason: "the file is empty") }
+            if let problem = Self.problem(in: value) {
+                throw .secretMalformed(key: key, source: "the secret file \(path)", problem: problem)
+            }
             return Secret(value)
         }
+    }
+}
+
+extension SecretReference {
+    /// What is wrong with a secret's value (trimmed of surrounding white space), or nil.
+    static func problem(in value: String) -> String? {
+        guard let bad = value.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) else { return nil }
+        let what =
+            bad == "\n" || bad == "\r"
+            ? "a line break (only one line is allowed)" : "a control character (U+\(String(format: "%04X", bad.value)))"
+        return "it holds \(what)"
     }
 }
 

@@ -44,6 +44,11 @@ enum HistoryRenderer {
             ])
         }
         out += attempts.isEmpty ? "  none (nothing went on the wire)\n" : table.render(indent: "  ")
+        let answers = attempts.filter { $0.answer != nil }
+        if !answers.isEmpty {
+            out += "\nThe DfE's answers (for IT, as received):\n"
+            for attempt in answers { out += "  to POST #\(attempt.number): \(visible(attempt.answer ?? ""))\n" }
+        }
         if !record.errors.isEmpty {
             out += "\nDfE errors (\(record.errors.count)):\n"
             for error in record.errors {

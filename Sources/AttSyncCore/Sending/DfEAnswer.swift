@@ -1,6 +1,7 @@
 import Foundation
 
-/// One error or warning from the DfE's answer, as the contract gives it.
+/// One error or warning from the DfE's answer, as the contract gives it. Every field is server text
+/// already passed through `visible`, so it can be printed as it is.
 package struct DfEError: Codable, Sendable, Equatable {
     package var code: String?
     package var title: String?
@@ -20,13 +21,73 @@ package struct DfEError: Codable, Sendable, Equatable {
     }
 }
 
+/// What can be read of a DfE answer body (2xx or 4xx), however odd its shape: the contract's
+/// `{"submissionRef": "…", "errors": [{"code", "title", "detail", "path"}]}`, read leniently so that one
+/// odd field never loses the rest, with each oddity said in words.
+struct DfEAnswer: Equatable {
+    /// `submissionRef`, when it is a string.
+    var reference: String?
+    /// Every element of `errors` that is an object, its string (or number) fields kept.
+    var errors: [DfEError] = []
+    /// What was not as the contract says, in words; empty when nothing was.
+    var oddities: [String] = []
+    /// Whether the body was a JSON object at all.
+    var isJSON = false
+
+    init(_ body: [UInt8]) {
+        guard !body.isEmpty else { return }
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])) as? [String: Any] else {
+            return
+        }
+        isJSON = true
+        switch object["submissionRef"] {
+        case let text as String: reference = visible(text)
+        case nil, is NSNull: break
+        case let other?: oddities.append("submissionRef is not a string (\(Self.kind(other)))")
+        }
+        switch object["errors"] {
+        case nil, is NSNull: break
+        case let list as [Any]:
+            for (index, element) in list.enumerated() {
+                guard let fields = element as? [String: Any] else {
+                    oddities.append("errors[\(index)] is not an object (\(Self.kind(element)))")
+                    continue
+                }
+                func field(_ name: String) -> String? {
+                    switch fields[name] {
+                    case let text as String: return visible(text)
+                    case let number as NSNumber: return number.stringValue
+                    case nil, is NSNull: return nil
+                    case let other?:
+                        oddities.append("errors[\(index)].\(name) is not a string (\(Self.kind(other)))")
+                        return nil
+                    }
+                }
+                errors.append(DfEError(code: field("code"), title: field("title"), detail: field("detail"), path: field("path")))
+            }
+        case let other?: oddities.append("errors is not a list (\(Self.kind(other)))")
+        }
+    }
+
+    /// The JSON kind of a value, for messages.
+    private static func kind(_ value: Any) -> String {
+        switch value {
+        case is String: return "a string"
+        case is NSNumber: return "a number"
+        case is [Any]: return "a list"
+        case is [String: Any]: return "an object"
+        default: return "null"
+        }
+    }
+}
+
 /// The DfE's verdict on a submission that got an answer.
 package struct Acceptance: Sendable, Equatable {
     package var httpStatus: Int
     package var reference: String?
     /// Soft errors: accepted with warnings.
     package var errors: [DfEError]
-    /// Something odd about the answer itself (an empty or non-JSON body).
+    /// Something odd about the answer itself (empty, not JSON, fields of the wrong shape).
     package var note: String?
 }
 

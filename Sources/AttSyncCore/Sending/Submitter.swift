@@ -52,6 +52,7 @@ package struct Submitter {
                 }
                 attempt.httpStatus = response.status
                 attempt.retryAfterSeconds = response.retryAfterSeconds
+                attempt.answer = AttemptRecord.answerText(response.body)
                 console.detail("→ HTTP \(response.status)")
                 switch Contract.submissionAnswer(response.status) {
                 case .accepted:
@@ -94,29 +95,30 @@ package struct Submitter {
         return headers
     }
 
-    /// The DfE's answer body, 2xx or 4xx.
-    private struct Answer: Decodable {
-        var submissionRef: String?
-        var errors: [DfEError]?
-    }
-
-    /// The reference and soft errors of a 2xx answer; an empty or non-JSON answer is accepted with a note.
+    /// The reference and soft errors of a 2xx answer, with a note when the answer was empty, not JSON,
+    /// had no reference or had fields of the wrong shape (what could be read is kept).
     static func acceptance(_ response: HTTPResponse) -> Acceptance {
-        guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.body)) else {
-            let note = response.body.isEmpty ? "the DfE's answer was empty" : "the DfE's answer was not JSON"
-            return Acceptance(httpStatus: response.status, reference: nil, errors: [], note: note + ": no submission reference")
+        let answer = DfEAnswer(response.body)
+        var notes: [String] = []
+        if !answer.isJSON {
+            notes.append(
+                (response.body.isEmpty ? "the DfE's answer was empty" : "the DfE's answer was not JSON") + ": no submission reference")
+        } else if answer.reference == nil {
+            notes.append("the DfE's answer had no submission reference")
         }
+        if !answer.oddities.isEmpty { notes.append("the DfE's answer was odd: " + answer.oddities.joined(separator: "; ")) }
         return Acceptance(
-            httpStatus: response.status, reference: answer.submissionRef, errors: answer.errors ?? [],
-            note: answer.submissionRef == nil ? "the DfE's answer had no submission reference" : nil)
+            httpStatus: response.status, reference: answer.reference, errors: answer.errors,
+            note: notes.isEmpty ? nil : notes.joined(separator: "; "))
     }
 
     /// The error for an answer the contract says not to retry.
     private func failure(for response: HTTPResponse) -> DeliveryFailure {
-        let errors = (try? JSONDecoder().decode(Answer.self, from: Data(response.body)))?.errors ?? []
+        let errors = DfEAnswer(response.body).errors
         let error: SendError
         switch Contract.submissionAnswer(response.status) {
-        case .redirect: error = .redirected(url: endpoint.absoluteString, status: response.status, location: response.headers["location"])
+        case .redirect:
+            error = .redirected(url: endpoint.absoluteString, status: response.status, location: response.headers["location"].map(visible))
         case .tokenRefused: error = .unauthorised
         case .forbidden: error = .forbidden
         case .endpointWrong: error = .endpointWrong(status: response.status)

@@ -58,14 +58,16 @@ package final class TokenProvider {
                     return .transient("HTTP \(response.status)")
                 case .redirect:
                     return .failure(
-                        SendError.redirected(url: token.url.absoluteString, status: response.status, location: response.headers["location"])
+                        SendError.redirected(
+                            url: token.url.absoluteString, status: response.status, location: response.headers["location"].map(visible))
                     )
                 case .refused:
                     let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
-                    let code = object?["error"] as? String
+                    let code = (object?["error"] as? String).map(visible)
                     attempt.error = code ?? "refused"
                     return .failure(
-                        SendError.tokenRejected(status: response.status, error: code, description: object?["error_description"] as? String))
+                        SendError.tokenRejected(
+                            status: response.status, error: code, description: (object?["error_description"] as? String).map(visible)))
                 }
             }
         } catch let exhausted as RetryLoop.Exhausted {
@@ -93,6 +95,9 @@ package final class TokenProvider {
             throw .tokenResponseInvalid(reason: "not a JSON object")
         }
         guard let token = response.access_token, !token.isEmpty else { throw .tokenResponseInvalid(reason: "no access_token") }
+        guard isBearerToken(token) else {
+            throw .tokenResponseInvalid(reason: "access_token holds characters a bearer token may not (RFC 6750 b64token)")
+        }
         guard response.token_type?.lowercased() == "bearer" else { throw .tokenResponseInvalid(reason: "token_type is not Bearer") }
         guard let lifetime = response.expires_in?.seconds, lifetime.isFinite, lifetime > 0 else {
             throw .tokenResponseInvalid(reason: "expires_in is missing or not a positive number")
@@ -109,8 +114,9 @@ package final class TokenProvider {
         case .clientSecretPost:
             form += [("client_id", token.clientId), ("client_secret", secret.revealed)]
         case .clientSecretBasic:
-            // RFC 6749 §2.3.1: form-urlencode each part, then Base64 the pair.
-            let pair = formEncode(token.clientId) + ":" + formEncode(secret.revealed)
+            // RFC 6749 §2.3.1: form-urlencode each part, then Base64 the pair. A space goes as %20, not +:
+            // Authlib's server decodes + as a plus sign there, while every server tried decodes %20.
+            let pair = basicEncode(token.clientId) + ":" + basicEncode(secret.revealed)
             headers.append((name: "Authorization", value: "Basic " + Data(pair.utf8).base64EncodedString()))
         }
         let body = form.map { formEncode($0.0) + "=" + formEncode($0.1) }.joined(separator: "&")
@@ -134,4 +140,24 @@ package func formEncode(_ text: String) -> String {
         }
     }
     return out
+}
+
+/// `formEncode` with a space as `%20`: for the two halves of a Basic credential.
+func basicEncode(_ text: String) -> String {
+    formEncode(text).replacingOccurrences(of: "+", with: "%20")
+}
+
+/// RFC 6750 §2.1 `b64token`: `1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`. Anything else
+/// (a line break, a NUL, a space) could add a header or cut the value short in `Authorization`.
+func isBearerToken(_ token: String) -> Bool {
+    let bytes = Array(token.utf8)
+    let body = bytes.prefix { byte in
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "+"), UInt8(ascii: "/"):
+            return true
+        default: return false
+        }
+    }
+    return !body.isEmpty && bytes.dropFirst(body.count).allSatisfy { $0 == UInt8(ascii: "=") }
 }

@@ -53,5 +53,6 @@ extension StateStore {
             """
         ),
         ("2 data-quality notes of each submission", "ALTER TABLE submissions ADD COLUMN data_quality TEXT;"),
+        ("3 the start of the DfE's answer to each POST", "ALTER TABLE attempts ADD COLUMN answer TEXT;"),
     ]
 }

@@ -49,15 +49,16 @@ extension StateStore {
         try write {
             try db.run(
                 """
-                INSERT INTO attempts (submission_id, kind, number, started_at, duration_ms, http_status, error, retry_after_seconds, waited_seconds)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO attempts (submission_id, kind, number, started_at, duration_ms, http_status, error, retry_after_seconds,
+                                      waited_seconds, answer)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
                     .integer(submission), .text(attempt.kind.rawValue), .integer(Int64(attempt.number)),
                     .text(timestamp(attempt.startedAt)),
                     .integer(Int64((attempt.durationSeconds * 1000).rounded())), attempt.httpStatus.map { .integer(Int64($0)) } ?? .null,
                     attempt.error.map(SQLValue.text) ?? .null, attempt.retryAfterSeconds.map(SQLValue.real) ?? .null,
-                    attempt.waitedSeconds.map(SQLValue.real) ?? .null,
+                    attempt.waitedSeconds.map(SQLValue.real) ?? .null, attempt.answer.map(SQLValue.text) ?? .null,
                 ])
         }
     }
@@ -149,7 +150,7 @@ extension StateStore {
             var attempts: [AttemptRecord] = []
             try db.query(
                 """
-                SELECT kind, number, started_at, duration_ms, http_status, error, retry_after_seconds, waited_seconds
+                SELECT kind, number, started_at, duration_ms, http_status, error, retry_after_seconds, waited_seconds, answer
                 FROM attempts WHERE submission_id = ? ORDER BY id
                 """, [.integer(id)]
             ) { row in
@@ -158,7 +159,8 @@ extension StateStore {
                         kind: try row.enumeration(0, as: AttemptRecord.Kind.self, "the kind of an attempt of submission \(id)"),
                         number: row.int(1), startedAt: try row.timestamp(2, "the time of an attempt of submission \(id)"),
                         durationSeconds: Double(row.int(3)) / 1000, httpStatus: row.isNull(4) ? nil : row.int(4), error: row.text(5),
-                        retryAfterSeconds: row.isNull(6) ? nil : row.double(6), waitedSeconds: row.isNull(7) ? nil : row.double(7)))
+                        retryAfterSeconds: row.isNull(6) ? nil : row.double(6), waitedSeconds: row.isNull(7) ? nil : row.double(7),
+                        answer: row.text(8)))
             }
             return (record, body, attempts)
         }

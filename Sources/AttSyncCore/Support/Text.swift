@@ -33,3 +33,20 @@ func localTime(_ date: Date, _ zone: TimeZone) -> String {
     let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
     return String(format: "%04d-%02d-%02d %02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0, parts.minute ?? 0)
 }
+
+/// Text that came from outside attsync (a server's answer, the MIS copy), made safe to print: control
+/// characters (line breaks, escape sequences), DEL, C1 controls and bidirectional overrides are written
+/// as `\u{1B}`, so that nobody can clear the screen, colour it, or print a line of their own such as a
+/// fake "✓ accepted".
+func visible(_ text: String) -> String {
+    var out = ""
+    for scalar in text.unicodeScalars {
+        switch scalar.value {
+        case 0..<0x20, 0x7F...0x9F, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069:
+            out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+        default:
+            out.unicodeScalars.append(scalar)
+        }
+    }
+    return out
+}

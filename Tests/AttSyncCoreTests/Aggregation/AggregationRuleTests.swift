@@ -189,14 +189,50 @@ import Testing
         school.pupil("secret-pupil", "6", from: "2026-09-01")
         school.pupil("secret-pupil", "7", from: "2026-09-01")
         school.mark("secret-pupil", "2026-11-27", am: "/", pm: "\\")
+        // Over eight dates: still two rows of one pupil, not "8 pupils" (a count of pupil-days).
+        let days = ["2026-11-18", "2026-11-19", "2026-11-20", "2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27"]
         do {
-            _ = try aggregate(school, days: ["2026-11-27"])
+            _ = try aggregate(school, days: days)
             Issue.record("expected invalid rows")
         } catch let error as DataError {
             guard case .invalidRows(let problems) = error else { Issue.record("\(error)"); return }
-            #expect(problems.count == 1 && problems[0].count == 1)
-            #expect(problems[0].examples == ["on 2026-11-27: start 2026-09-01, year groups 6,7"])
+            #expect(problems.count == 1 && problems[0].count == 2)
+            #expect(problems[0].what.hasPrefix("enrolments rows (of 1 pupil) that start the same day"))
+            #expect(problems[0].examples == ["start 2026-09-01, year groups 6,7"])
             #expect(!error.description.contains("secret-pupil"))
+        }
+    }
+
+    @Test func duplicateMarksThroughAViewThatAgreeAfterMappingAreOneMark() throws {
+        var school = MISFixture()
+        school.pupil("a", "1", from: "2026-09-01")
+        school.mark("a", "2026-11-27", am: "I02", pm: "\\")
+        school.extraSQL = "CREATE TABLE extra_marks (pupil_id TEXT, date TEXT, session TEXT, code TEXT);"
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try school.write(to: directory.file("mis.sqlite"))
+        let db = try SQLiteConnection(path: directory.file("mis.sqlite"), mode: .readWriteCreate, busyTimeoutMilliseconds: 100)
+        try db.run("INSERT INTO extra_marks VALUES ('a', '2026-11-27', 'AM', 'I')")
+        let views = ["attendance_marks": "SELECT * FROM main.attendance_marks UNION ALL SELECT * FROM extra_marks"]
+        let source = try SourceDatabase(path: directory.file("mis.sqlite"), views: views)
+        let all = try source.read { snapshot in
+            try Aggregator(codes: .init(map: ["I02": "I"], unknown: .fail))
+                .aggregate(snapshot, days: [Day("2026-11-27")], runDate: Day("2026-11-27"))
+        }
+        #expect(all.days[0].am.counts == ["1": ["I": 1]] && all.days[0].am.duplicates == 1 && all.days[0].am.read == 1)
+    }
+
+    @Test func aLongListOfUnknownCodesIsBounded() throws {
+        var school = MISFixture()
+        for index in 0..<40 {
+            school.pupil("p\(index)", "1", from: "2026-09-01")
+            school.mark("p\(index)", "2026-11-27", am: "Q\(index)\u{1B}", pm: "\\")
+        }
+        #expect {
+            try aggregate(school, days: ["2026-11-27"])
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("and 30 more codes (30 marks)") && text.split(separator: "\n").count < 20 && !text.contains("\u{1B}")
         }
     }
 

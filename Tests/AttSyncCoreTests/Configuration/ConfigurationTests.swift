@@ -175,6 +175,12 @@ import Testing
         ("{\"a\": 1, \"a\": 2}", 1, 10, "duplicate key"),
         ("{\"a\": 1", 1, 8, "end of file"),
         ("{\"a\": 01}", 1, 8, "expected ',' or '}'"),
+        ("{\"endpoint\": 1,\n \"endpoin\\u0074\": 2}", 2, 2, "duplicate key \"endpoint\""),
+        ("{\"a\": 1,\n \"b\": 1e400}", 2, 7, "number out of range"),
+        ("{\"a\": \"x\\ud800y\"}", 1, 9, "lone surrogate"),
+        ("{\"a\": \"x\\udc00\"}", 1, 9, "lone surrogate"),
+        ("{\"a\": \"\\ud83d\\ude00\", \"a\": 1}", 1, 23, "duplicate key \"a\""),
+        ("\u{FEFF}{\"a\": 1}", 1, 1, "byte-order mark"),
     ])
     func syntaxErrorsGiveLineAndColumn(text: String, line: Int, column: Int, fragment: String) {
         guard case .syntax(_, let foundLine, let foundColumn, let message)? = error(text) else {
@@ -183,6 +189,18 @@ import Testing
         }
         #expect((foundLine, foundColumn) == (line, column))
         #expect(message.contains(fragment), "\(message)")
+    }
+
+    @Test func invalidUTF8IsASyntaxErrorWithItsPosition() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("config.json")
+        try Data(Array("{\n  \"a\": \"caf".utf8) + [0xE9] + Array("\"}".utf8)).write(to: URL(fileURLWithPath: path))
+        #expect(
+            throws: ConfigurationError.syntax(path: path, line: 2, column: 12, message: "invalid UTF-8 (byte 0xE9); save the file as UTF-8")
+        ) {
+            try Configuration.load(path: path)
+        }
     }
 
     @Test func missingDirectoryAndFifoAreRefusedWithoutHanging() throws {
@@ -252,5 +270,37 @@ import Testing
             try SecretReference.file(directory.file("missing")).resolve(key: key, environment: [:])
         }
         #expect("\(Secret("s3cret"))" == "<redacted>")
+    }
+
+    @Test(arguments: [
+        ("key\nX-Injected: 1\n", "a line break (only one line is allowed)"), ("a\u{0}b", "a control character (U+0000)"),
+        ("a\u{1B}[2Jb", "a control character (U+001B)"),
+    ])
+    func secretsWithControlCharactersAreRefusedNamingTheFile(value: String, problem: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let key = "dfe.subscriptionKey"
+        let path = try directory.write("key", value, mode: 0o600)
+        #expect(throws: ConfigurationError.secretMalformed(key: key, source: "the secret file \(path)", problem: "it holds \(problem)")) {
+            try SecretReference.file(path).resolve(key: key, environment: [:])
+        }
+        #expect(throws: ConfigurationError.secretMalformed(key: key, source: "the environment variable K", problem: "it holds \(problem)"))
+        {
+            try SecretReference.environment("K").resolve(key: key, environment: ["K": value])
+        }
+    }
+
+    @Test func aSecretThatIsNotUTF8IsRefusedNamingTheFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("secret")
+        try Data([0x73, 0xFF, 0x65]).write(to: URL(fileURLWithPath: path))
+        chmod(path, 0o600)
+        let found = #expect(throws: ConfigurationError.self) {
+            try SecretReference.file(path).resolve(key: "dfe.token.clientSecret", environment: [:])
+        }
+        #expect(
+            found == .secretMalformed(key: "dfe.token.clientSecret", source: "the secret file \(path)", problem: "it is not UTF-8 text"))
+        #expect(ExitStatus(for: found!) == .configuration)
     }
 }

@@ -160,6 +160,45 @@ import Testing
         let garbage = deliver([.respond(202, body: "<html>ok</html>")])
         #expect(try garbage.result.get().note == "the DfE's answer was not JSON: no submission reference")
     }
+
+    @Test(arguments: [
+        (#"{"submissionRef":"S-1","errors":"oops"}"#, "S-1", 0, "errors is not a list (a string)"),
+        (
+            #"{"submissionRef":"S-1","errors":[1,{"code":"VAL104","title":"Invalid code"}]}"#, "S-1", 1,
+            "errors[0] is not an object (a number)"
+        ),
+        (#"{"submissionRef":"S-1","errors":[{"code":5,"title":["x"]}]}"#, "S-1", 1, "errors[0].title is not a string (a list)"),
+        (#"{"submissionRef":17,"errors":[]}"#, nil, 0, "submissionRef is not a string (a number)"),
+    ])
+    func anOddlyShapedAcceptanceKeepsWhatCanBeReadAndSaysWhatWasOdd(body: String, reference: String?, warnings: Int, odd: String) throws {
+        let run = deliver([.respond(201, body: body)])
+        let acceptance = try run.result.get()
+        #expect(acceptance.reference == reference && acceptance.errors.count == warnings)
+        #expect(acceptance.note?.contains(odd) == true, "\(String(describing: acceptance.note))")
+        #expect(run.records.last?.answer == body, "the raw answer is kept with the attempt")
+    }
+
+    @Test func aNumericErrorCodeIsKeptAsText() throws {
+        let run = deliver([.respond(201, body: #"{"submissionRef":"S-1","errors":[{"code":104,"title":"Invalid code"}]}"#)])
+        #expect(try run.result.get().errors == [DfEError(code: "104", title: "Invalid code", detail: nil, path: nil)])
+    }
+
+    @Test func serverTextIsKeptWithControlCharactersEscaped() throws {
+        let body =
+            #"{"submissionRef":"S-1\u001b[2J","errors":[{"code":"V\n✓ accepted","title":"t\u001b[31m","detail":"d\r","path":"$\u202e"}]}"#
+        let acceptance = try deliver([.respond(201, body: body)]).result.get()
+        #expect(acceptance.reference == #"S-1\u{1B}[2J"#)
+        #expect(acceptance.errors[0].summary == #"V\u{A}✓ accepted t\u{1B}[31m (d\u{D}) at $\u{202E}"#)
+        let rejected = deliver([.respond(400, body: #"{"errors":[{"code":"VAL101\u001b[2J","title":"x"}]}"#)])
+        #expect(rejected.error == .rejected(status: 400, summary: #"VAL101\u{1B}[2J x"#))
+    }
+
+    @Test func aHugeRetryAfterStopsAtOnceAndIsShownWithoutCrashing() {
+        let run = deliver([.respond(429, retryAfter: 9_223_372_036_854_775_807)])
+        guard case .gaveUp(let reason)? = run.error else { Issue.record("\(run.result)"); return }
+        #expect(reason.contains("asked to wait 9.22e+18 s"), "\(reason)")
+        #expect(run.posts.count == 1 && run.clock.sleeps.isEmpty)
+    }
 }
 
 @Suite struct RetryPolicyTests {

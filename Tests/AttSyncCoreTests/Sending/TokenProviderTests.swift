@@ -47,7 +47,8 @@ import Testing
         let tokens = SendingFixtures.tokens(transport, method: .clientSecretBasic, clientId: "a:b c", secret: "+%:/= s")
         _ = try tokens.bearer(policy: SendingFixtures.policy(TestClock())) { _ in }
         let request = try #require(transport.requests.first)
-        let expected = "Basic " + Data("a%3Ab+c:%2B%25%3A%2F%3D+s".utf8).base64EncodedString()
+        // A space as %20, not +: Authlib's server reads + in a Basic credential as a plus sign.
+        let expected = "Basic " + Data("a%3Ab%20c:%2B%25%3A%2F%3D%20s".utf8).base64EncodedString()
         #expect(request.header("Authorization") == expected)
         #expect(!String(decoding: request.body, as: UTF8.self).contains("client_secret"))
     }
@@ -60,6 +61,12 @@ import Testing
         (#"{"token_type":"Bearer","expires_in":0,"access_token":"t"}"#, "expires_in"),
         (#"{"token_type":"Bearer","expires_in":true,"access_token":"t"}"#, "expires_in"),
         (#"{"token_type":"Bearer","access_token":"t"}"#, "expires_in"),
+        (#"{"token_type":"Bearer","expires_in":60,"access_token":"t\r\nX-Injected: 1"}"#, "RFC 6750"),
+        (#"{"token_type":"Bearer","expires_in":60,"access_token":"t\nX"}"#, "RFC 6750"),
+        (#"{"token_type":"Bearer","expires_in":60,"access_token":"t\u0000X"}"#, "RFC 6750"),
+        (#"{"token_type":"Bearer","expires_in":60,"access_token":"t X"}"#, "RFC 6750"),
+        (#"{"token_type":"Bearer","expires_in":60,"access_token":"tö"}"#, "RFC 6750"),
+        (#"{"token_type":"Bearer","expires_in":60,"access_token":"=t"}"#, "RFC 6750"),
     ])
     func aGarbageTokenResponseFailsWithoutRetryAndWithoutQuotingIt(body: String, reason: String) {
         let transport = ScriptedTransport(["/token": [.respond(200, body: body)]])
@@ -110,6 +117,38 @@ import Testing
         #expect(clock.sleeps == [1, 2, 7])
         #expect(records.map(\.waitedSeconds) == [1, 2, 7, nil])
         #expect(records.map(\.httpStatus) == [503, nil, 429, 500])
+    }
+}
+
+extension TokenProviderTests {
+    @Test func aValidTokenOfEveryAllowedCharacterIsKept() throws {
+        let token = "aZ09-._~+/abc=="
+        let transport = ScriptedTransport([
+            "/token": [.respond(200, body: #"{"token_type":"Bearer","expires_in":60,"access_token":"\#(token)"}"#)]
+        ])
+        #expect(try SendingFixtures.tokens(transport).bearer(policy: SendingFixtures.policy(TestClock())) { _ in }.revealed == token)
+    }
+
+    @Test func serverTextInAnOAuthErrorIsShownWithControlCharactersEscaped() {
+        let body = #"{"error":"invalid_client\u001b[2J","error_description":"bad\r\n✓ accepted\u001b[31m"}"#
+        let transport = ScriptedTransport(["/token": [.respond(401, body: body)]])
+        #expect {
+            try SendingFixtures.tokens(transport).bearer(policy: SendingFixtures.policy(TestClock())) { _ in }
+        } throws: { error in
+            let text = "\(error)"
+            return !text.contains("\u{1B}") && !text.contains("\n") && !text.contains("\r")
+                && text.contains(#"bad\u{D}\u{A}✓ accepted\u{1B}[31m"#) && text.contains(#"invalid_client\u{1B}[2J"#)
+        }
+    }
+
+    @Test func aHugeRetryAfterFromTheTokenEndpointEndsTheFetchWithoutCrashing() {
+        let transport = ScriptedTransport(["/token": [.respond(503, retryAfter: 9_223_372_036_854_775_807)]])
+        #expect {
+            try SendingFixtures.tokens(transport).bearer(policy: SendingFixtures.policy(TestClock())) { _ in }
+        } throws: { error in
+            guard case SendError.gaveUp(let reason) = error else { return false }
+            return reason.contains("HTTP 503")
+        }
     }
 }
 
