@@ -478,7 +478,7 @@ ENDPOINT_ONLY = {"badToken": "token"}
 def _validate_fault(spec: Any, where: str, endpoint: str = "") -> dict:
     if not isinstance(spec, dict):
         raise ConfigError(f"{where}: a fault spec must be an object")
-    if "status" in spec:
+    if "status" in spec and "kind" not in spec:
         allowed = {"status", "headers", "body", "bodyBase64"}
         status = spec["status"]
         if not isinstance(status, int) or isinstance(status, bool) or not 200 <= status <= 599:
