@@ -1401,8 +1401,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
 
         if kind == "slowDrip":
-            interval = fault.get("intervalMs", 100) / 1000
-            limit = int(fault.get("maxSeconds", 10) / interval)  # bytes dripped at most
+            interval_ms = fault.get("intervalMs", 100)
+            interval = interval_ms / 1000
+            # Bytes dripped at most; rounded first so that 0.3 s / 100 ms is 3, not 2.99... = 2.
+            limit = int(round(fault.get("maxSeconds", 10) * 1000 / interval_ms, 6))
             head = self.head_bytes(response.status, response.headers,
                                    content_length=len(response.body))
             at_once = head if fault.get("headersAtOnce", False) else b""
