@@ -74,6 +74,80 @@ A spec is one of:
                                            then close the connection (FIN, still no response).
   {"kind": "reset"}                        read the request, store nothing, reset the connection.
 
+Hostile answers. Every one is recorded (RECORD below) before anything is written, so a test can
+count what reached the server. "Normal handling" means the request is processed as without a
+fault (a token issued, a submission stored or replayed, a refusal when the request is bad) and
+its answer is the one mangled; "not processed" means nothing is stored and no token issued.
+Keys in [brackets] are optional, with their defaults. "close" is how the connection ends:
+"fin" = TCP FIN without a TLS close_notify (a crashed server: OpenSSL reports "unexpected eof"),
+"notify" = a TLS close_notify, then FIN (a clean end of the stream), "reset" = TCP RST.
+
+  {"kind": "truncatedHeaders", ["status": <the normal status>], ["close": "fin"]}
+        token, attendances, codes. Normal handling, then only the status line is written, e.g.
+        exactly the 22 bytes "HTTP/1.1 201 Created\\r\\n" (reason phrase of http.server), and the
+        connection is closed: no header, no empty line, no body.
+  {"kind": "truncatedBody", ["contentLength": <body length + 16>],
+   ["bodyBytesSent": <body length>], ["close": "fin"]}
+        token, attendances, codes. Normal handling; the full header block (as a normal answer:
+        Server, Date, the answer's headers, then "Content-Length: <contentLength>"), then the
+        first bodyBytesSent bytes of the body (at most contentLength - 1), then close. By default
+        the whole, valid JSON body arrives but the declared length is 16 bytes more.
+  {"kind": "slowDrip", ["intervalMs": 100], ["maxSeconds": 10], ["headersAtOnce": false]}
+        token, attendances, codes. Normal handling; the complete answer (status line, headers,
+        body) is written one byte at a time with intervalMs between bytes (headersAtOnce: the
+        header block in one write, only the body dripped). At most floor(maxSeconds * 1000 /
+        intervalMs) bytes are dripped (0 < maxSeconds <= 300): if the answer is longer, the
+        connection is closed (FIN) after that many bytes. intervalMs: 0 < n <= 10000.
+  {"kind": "huge", ["bytes": 4194304], ["chunked": false]}
+        token, attendances, codes. Normal handling; the answer's JSON body padded to exactly
+        "bytes" bytes with the same meaning: an object gets a last member "padding":"xxx...",
+        an array (codes) trailing spaces. A body already longer is sent unchanged. With
+        Content-Length, or (chunked) Transfer-Encoding: chunked in 64 KiB chunks, no length
+        given in advance. bytes <= 256 MiB. The status is the normal one (2xx for a good request).
+  {"kind": "oddShape", "body": <JSON value or string>, ["status": 201 attendances, 200 others],
+   ["contentType": "application/json"], ["headers": {}], ["handle": status < 300]}
+        token, attendances, codes. Sends status + body as given: a string is sent verbatim as
+        UTF-8 (so '{"submissionRef":"S-1","errors":"oops"}' or '{"errors":[1,2]}' or any
+        non-JSON), any other JSON value compactly serialised; Content-Type is contentType.
+        handle: run normal handling first (its answer discarded; a submission is stored), by
+        default only when status is 2xx.
+  {"kind": "controlChars", ["text": DEFAULT_CONTROL_TEXT], ["status": see below],
+   ["error": see below]}
+        Puts `text` where a client shows the server's words. DEFAULT_CONTROL_TEXT (JSON):
+          "\\u001b[2J\\u001b[31mDfE\\u001b[0m\\r\\n\\u2713 accepted SUB-999\\r\\nbare\\nLF\\u0007\\u0000\\u009b31m\\u202eend"
+        (clear screen, red, reset, CR LF, a fake "✓ accepted SUB-999" line, a bare LF, BEL, NUL,
+        the one-byte C1 CSI U+009B, the right-to-left override U+202E). Answers are JSON with
+        \\u escapes (json ensure_ascii), so the bytes on the wire are ASCII.
+        token: not processed; status 400 (default) {"error": error or "invalid_request",
+          "error_description": text}; status 401: error "invalid_client" + WWW-Authenticate.
+        attendances, status 2xx (default 201): normal handling; when it accepts, the answer is
+          {"submissionRef": "SUB-<n>" + text, "errors": [<normal soft errors>...,
+          {"code": error or "VAL104", "title": text, "detail": text,
+           "path": "$.submissionData[0].attendances[0].attendanceCode"}]} (the store and a later
+          replay keep the plain "SUB-<n>" and the normal errors); a refusal is sent unchanged.
+        attendances, status >= 300: not processed; {"errors": [{"code": error or "VAL101",
+          "title": text, "detail": text, "path": "$.urn"}]}.
+        codes, status 2xx (default 200): the first entry's description is text.
+  {"kind": "badToken", ["accessToken": "tok\\r\\nX-Injected: yes"]}
+        token only. Normal handling; a 200 answer gets access_token = accessToken (e.g.
+        "a\\r\\nX-Evil: 1", "a\\nb", "a\\u0000b", "a b", "t\\u00f6ken"), which is also made a valid
+        token for that client (so a client that uses it anyway gets through: check the record).
+        A refusal (401, 400) is sent unchanged.
+  {"kind": "retryAfterHuge", ["status": 429], ["retryAfter": "9223372036854775807"]}
+        token, attendances, codes. Not processed. status with "Retry-After: <retryAfter>" (a
+        string is sent verbatim, so "-1", "1e9" or an HTTP-date work too) and the body
+        {"statusCode": status, "message": "Rate limit is exceeded. Try again in <retryAfter>
+        seconds."}.
+  {"kind": "resetReusedConnection", ["close": "reset"], ["handleSecond": false]}
+        token, attendances, codes. The request is handled normally and answered with keep-alive;
+        then the NEXT request on that same connection (any path: e.g. the POST /attendances that
+        follows a POST /token on a reused connection) is read in full, recorded ("trapped": true,
+        "status": null) and never answered: the connection is closed (reset by default). It
+        consumes no fault spec. handleSecond: process it normally first (stored; the answer is
+        discarded). libcurl re-sends a request whose reused connection died before any answer
+        byte, a POST included, without telling the application: the record then shows the same
+        request twice, on two connections, with the same api-client-session-id.
+
 ENDPOINTS
 =========
 
@@ -160,18 +234,33 @@ RECORD (--record): one JSON object per line, appended and flushed before the res
    "headers": {"Authorization": "Bearer ...", ...},  as received: names in their received case and
                                       order, a repeated name joined with ", ". Secrets and tokens
                                       are recorded verbatim: the record is test data.
+   "sessionId": "<uuid>",             the api-client-session-id header (any case), or null
+   "connection": 3,                   the TCP connection it came on: 1, 2, ... in accept order
+   "connectionRequest": 2,            its place on that connection: 1 = the first request
    "body": "...",                     the exact request body: the UTF-8 text when the bytes are
    "bodyEncoding": "utf-8",           valid UTF-8 ("utf-8"), otherwise base64 of the bytes
                                       ("base64"). "" for no body, and for a body that was not
                                       read (413, or a Content-Length that is not a number).
    "bodySha256": "<hex>",             SHA-256 of the body bytes
-   "status": 201,                     status sent, or null when no response was sent (reset/stall)
-   "suppressedStatus": 201,           only with acceptThenReset/acceptThenStall: what normal
-                                      handling produced but was not sent
+   "status": 201,                     status sent (in the status line), or null when no status
+                                      line was sent (reset, stall, the trapped request)
+   "responseComplete": true,          false when no complete response was sent: none, or one cut
+                                      short (truncatedHeaders, truncatedBody, slowDrip past its
+                                      limit). Decided before sending: a client that goes away
+                                      mid-answer is only logged on stderr.
+   "responseBytes": 22,               only for truncatedHeaders/truncatedBody/slowDrip: the bytes
+                                      written on the wire (head and body)
+   "suppressedStatus": 201,           when normal handling ran but its answer was not sent as is
+                                      (acceptThenReset/Stall, truncatedHeaders, oddShape with
+                                      handle, controlChars when accepted, a trapped request with
+                                      handleSecond): the status it had
+   "trapped": true,                   only for the request caught by resetReusedConnection
    "fault": {...} or null,            the fault spec used for this request
    "submissionRef": "SUB-1",          only for an accepted (or replayed) submission
    "idempotentReplay": true,          only when the answer was a replay of an accepted key
-   "responseBody": "..."}             the response body as text (null when none was sent)
+   "responseBody": "..."}             the response body sent, as text (null when none was sent;
+                                      for truncatedBody/slowDrip the part sent; for huge null, and
+                                      "responseBodyLength" and "responseBodySha256" are given)
 
   Requests that are not HTTP at all (a garbage request line, a failed TLS handshake) are answered
   or dropped by the HTTP layer and are not recorded; they are logged on stderr.
@@ -270,7 +359,9 @@ YEAR_GROUPS: list[tuple[str, str]] = (
 )
 VALID_YEAR_GROUPS = frozenset(group for group, _ in YEAR_GROUPS)
 
-FAULT_KINDS = {"normal", "delay", "softErrors", "acceptThenReset", "acceptThenStall", "reset"}
+FAULT_KINDS = {"normal", "delay", "softErrors", "acceptThenReset", "acceptThenStall", "reset",
+               "truncatedHeaders", "truncatedBody", "slowDrip", "huge", "oddShape", "controlChars",
+               "badToken", "retryAfterHuge", "resetReusedConnection"}
 FAULT_ENDPOINTS = ("token", "attendances", "codes")
 
 # Routes: path -> (fault list name, allowed method).
@@ -319,10 +410,75 @@ class ConfigError(Exception):
     pass
 
 
-def _validate_fault(spec: Any, where: str) -> dict:
+# Defaults of the hostile fault kinds (FAULTS in the docstring).
+DEFAULT_CONTROL_TEXT = ("\u001b[2J\u001b[31mDfE\u001b[0m\r\n\u2713 accepted SUB-999\r\n"
+                        "bare\nLF\u0007\u0000\u009b31m\u202eend")
+DEFAULT_BAD_TOKEN = "tok\r\nX-Injected: yes"
+DEFAULT_RETRY_AFTER = "9223372036854775807"
+DEFAULT_HUGE_BYTES = 4 * 1024 * 1024
+MAX_HUGE_BYTES = 256 * 1024 * 1024
+MAX_DRIP_SECONDS = 300
+CLOSE_MODES = ("fin", "notify", "reset")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_status(value: Any) -> bool:
+    return is_integer(value) and 200 <= value <= 599
+
+
+def _check_headers(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+
+
+# kind -> {key: (check, what it must be)}; keys not listed are unknown.
+HOSTILE_KEYS: dict[str, dict[str, tuple[Any, str]]] = {
+    "truncatedHeaders": {
+        "status": (_check_status, "an integer from 200 to 599"),
+        "close": (lambda v: v in CLOSE_MODES, f"one of {list(CLOSE_MODES)}")},
+    "truncatedBody": {
+        "contentLength": (lambda v: is_integer(v) and v >= 1, "an integer >= 1"),
+        "bodyBytesSent": (lambda v: is_integer(v) and v >= 0, "an integer >= 0"),
+        "close": (lambda v: v in CLOSE_MODES, f"one of {list(CLOSE_MODES)}")},
+    "slowDrip": {
+        "intervalMs": (lambda v: _is_number(v) and 0 < v <= 10000, "a number > 0 and <= 10000"),
+        "maxSeconds": (lambda v: _is_number(v) and 0 < v <= MAX_DRIP_SECONDS,
+                       f"a number > 0 and <= {MAX_DRIP_SECONDS}"),
+        "headersAtOnce": (lambda v: isinstance(v, bool), "true or false")},
+    "huge": {
+        "bytes": (lambda v: is_integer(v) and 0 <= v <= MAX_HUGE_BYTES,
+                  f"an integer from 0 to {MAX_HUGE_BYTES}"),
+        "chunked": (lambda v: isinstance(v, bool), "true or false")},
+    "oddShape": {
+        "status": (_check_status, "an integer from 200 to 599"),
+        "body": (lambda v: True, "any JSON value"),
+        "contentType": (lambda v: isinstance(v, str), "a string"),
+        "headers": (_check_headers, "an object of strings"),
+        "handle": (lambda v: isinstance(v, bool), "true or false")},
+    "controlChars": {
+        "text": (lambda v: isinstance(v, str), "a string"),
+        "status": (_check_status, "an integer from 200 to 599"),
+        "error": (lambda v: isinstance(v, str), "a string")},
+    "badToken": {
+        "accessToken": (lambda v: isinstance(v, str), "a string")},
+    "retryAfterHuge": {
+        "status": (_check_status, "an integer from 200 to 599"),
+        "retryAfter": (lambda v: isinstance(v, str) or is_integer(v), "a string or an integer")},
+    "resetReusedConnection": {
+        "close": (lambda v: v in CLOSE_MODES, f"one of {list(CLOSE_MODES)}"),
+        "handleSecond": (lambda v: isinstance(v, bool), "true or false")},
+}
+REQUIRED_KEYS = {"oddShape": {"body"}}
+ENDPOINT_ONLY = {"badToken": "token"}
+
+
+def _validate_fault(spec: Any, where: str, endpoint: str = "") -> dict:
     if not isinstance(spec, dict):
         raise ConfigError(f"{where}: a fault spec must be an object")
-    if "status" in spec:
+    if "status" in spec and "kind" not in spec:
         allowed = {"status", "headers", "body", "bodyBase64"}
         status = spec["status"]
         if not isinstance(status, int) or isinstance(status, bool) or not 200 <= status <= 599:
@@ -344,6 +500,18 @@ def _validate_fault(spec: Any, where: str) -> dict:
         if kind not in FAULT_KINDS:
             raise ConfigError(f'{where}: needs "status" or a "kind" among {sorted(FAULT_KINDS)}')
         allowed = {"kind"}
+        if kind in HOSTILE_KEYS:
+            keys = HOSTILE_KEYS[kind]
+            allowed |= set(keys)
+            for key, (check, what) in keys.items():
+                if key in spec and not check(spec[key]):
+                    raise ConfigError(f"{where}.{key}: must be {what}")
+            missing = REQUIRED_KEYS.get(kind, set()) - set(spec)
+            if missing:
+                raise ConfigError(f"{where}: {kind} needs {sorted(missing)}")
+            only = ENDPOINT_ONLY.get(kind)
+            if only is not None and endpoint != only:
+                raise ConfigError(f"{where}: {kind} is only for the {only} endpoint")
         if kind in ("delay", "acceptThenStall"):
             allowed.add("seconds")
             seconds = spec.get("seconds")
@@ -411,7 +579,7 @@ def load_config(path: str) -> dict:
         if not isinstance(specs, list):
             raise ConfigError(f"faults.{endpoint}: must be an array")
         fault_lists[endpoint] = [
-            _validate_fault(s, f"faults.{endpoint}[{i}]") for i, s in enumerate(specs)
+            _validate_fault(s, f"faults.{endpoint}[{i}]", endpoint) for i, s in enumerate(specs)
         ]
     return {
         "clients": dict(clients),
@@ -623,6 +791,7 @@ class StandIn:
         self.store: dict[str, dict[str, dict]] = {}
         self.submission_count = 0
         self.seq = 0
+        self.connections = 0
         with open(self.record_path, "wb"):
             pass  # truncate
         self._write_store()
@@ -632,6 +801,19 @@ class StandIn:
         with self.lock:
             self.config = config
             self.faults = {k: list(v) for k, v in config["faults"].items()}
+
+    def next_connection_id(self) -> int:
+        with self.lock:
+            self.connections += 1
+            return self.connections
+
+    def register_token(self, token: str, request: Request) -> None:
+        """badToken: make the odd token valid for the client that asked, so that a client that
+        uses it anyway gets through and shows up in the record."""
+        client_id = form_client_id(request)
+        with self.lock:
+            self.tokens[token.strip()] = (client_id,
+                                          time.monotonic() + self.config["tokenLifetimeSeconds"])
 
     def next_fault(self, endpoint: str) -> dict | None:
         with self.lock:
@@ -864,6 +1046,28 @@ class StandIn:
             return answer
 
 
+def form_client_id(request: Request) -> str:
+    """The client id of a token request that has already been accepted (Basic or form)."""
+    authorization = (request.headers.get("Authorization") or "").strip()
+    if authorization:
+        decoded = base64.b64decode(authorization.partition(" ")[2].strip()).decode("utf-8")
+        return urllib.parse.unquote_plus(decoded.partition(":")[0])
+    return dict(urllib.parse.parse_qsl(request.body.decode("utf-8"))).get("client_id", "")
+
+
+def pad_json(data: bytes, size: int) -> bytes:
+    """huge: the JSON text `data` made `size` bytes long with the same meaning plus padding: an
+    object gets a last member "padding": "xxx..."; any other value (or an object too small to
+    take the member) gets trailing spaces. Never shorter than `data`."""
+    text = data.strip()
+    if text.startswith(b"{") and text.endswith(b"}"):
+        member = b'"padding":""' if text == b"{}" else b',"padding":""'
+        room = size - len(text) - len(member)
+        if room >= 0:
+            return text[:-1] + member[:-1] + b"x" * room + b'"}'
+    return data + b" " * max(0, size - len(data))
+
+
 def fault_response(spec: dict) -> Response:
     """The answer for a {"status": ...} fault spec."""
     headers = [(k, v) for k, v in spec.get("headers", {}).items()
@@ -906,6 +1110,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     # -- connection set-up and teardown ------------------------------------------------------------
 
     def setup(self) -> None:
+        self.connection_id = self.server.standin.next_connection_id()
+        self.connection_requests = 0  # requests read on this connection so far
+        self.trap: dict | None = None  # resetReusedConnection armed on this connection
         # TLS handshake here, in this connection's thread, not in the accept loop.
         context = self.server.ssl_context
         if context is not None:
@@ -929,12 +1136,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def abort_connection(self, *, reset: bool) -> None:
         """Close the connection without a response: with an RST (reset) or a FIN."""
+        self.close_now("reset" if reset else "fin")
+
+    def close_now(self, mode: str) -> None:
+        """Close the connection now. "reset": TCP RST (SO_LINGER 0), unsent data discarded.
+        "fin": TCP FIN without a TLS close_notify (what a crashed server does). "notify": a TLS
+        close_notify first (a clean end of the TLS stream; waits at most 1 s for the client's
+        close_notify), then FIN. Without TLS, "notify" is "fin"."""
         self.close_connection = True
         try:
-            if reset:
+            if mode == "reset":
                 # SO_LINGER on with a zero timeout makes close() send RST and discard unsent data.
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                                            struct.pack("ii", 1, 0))
+            elif mode == "notify" and isinstance(self.connection, ssl.SSLSocket):
+                self.connection.settimeout(1)
+                try:
+                    self.connection.unwrap()
+                except (OSError, ValueError):
+                    pass  # the close_notify went out; the client's answer is not needed
             # rfile holds a reference to the socket (makefile): close it first, so that
             # close() really closes the descriptor now. (wfile holds none, and must stay open:
             # BaseHTTPRequestHandler flushes it after every request.)
@@ -1014,6 +1234,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def dispatch(self) -> None:
         started = time.monotonic()
         standin = self.server.standin
+        self.connection_requests += 1
         self.received_at: dt.datetime | None = None
         try:
             body = self.read_body()
@@ -1030,8 +1251,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
 
         path = urllib.parse.urlsplit(self.path).path
-        route = ROUTES.get(path)
         request = Request(self.command, path, self.headers, body)
+        if self.trap is not None:
+            # resetReusedConnection: this is the second request on the kept-alive connection.
+            # Whatever it is, it is recorded and never answered; no fault is consumed.
+            spec, self.trap = self.trap, None
+            handled = standin.handle(request) if spec.get("handleSecond", False) else None
+            self.record(body, fault=spec, started=started, status=None, outcome=handled,
+                        suppressed=handled,
+                        extra={"trapped": True, "responseComplete": False})
+            self.close_now(spec.get("close", "reset"))
+            return
+
+        route = ROUTES.get(path)
         if route is None:
             self.record_and_respond(body, standin.handle(request), None, started)
             return
@@ -1055,6 +1287,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if kind == "acceptThenStall":
                 time.sleep(fault["seconds"])
             self.abort_connection(reset=kind == "acceptThenReset")
+        elif kind in HOSTILE_KEYS:
+            self.hostile(kind, fault, endpoint, request, body, started)
         else:
             if kind == "delay":
                 time.sleep(fault["seconds"])
@@ -1062,9 +1296,222 @@ class Handler(http.server.BaseHTTPRequestHandler):
             response = standin.handle(request, extra)
             self.record_and_respond(body, response, fault, started)
 
+    # -- the hostile fault kinds (FAULTS in the docstring) ------------------------------------------
+
+    def head_bytes(self, status: int, headers: list[tuple[str, str]],
+                   content_length: int | None = None, chunked: bool = False) -> bytes:
+        """Status line and header block, ending with the empty line, as send() would write them
+        (Server and Date first, then the response's headers, then the framing header)."""
+        reason = self.responses.get(status, ("",))[0]
+        lines = [f"HTTP/1.1 {status} {reason}", f"Server: {self.version_string()}",
+                 f"Date: {self.date_time_string()}"]
+        lines += [f"{name}: {value}" for name, value in headers
+                  if name.lower() not in ("content-length", "transfer-encoding")]
+        if chunked:
+            lines.append("Transfer-Encoding: chunked")
+        elif content_length is not None:
+            lines.append(f"Content-Length: {content_length}")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")
+
+    def write_raw(self, data: bytes) -> bool:
+        """Write bytes as they are; False (and the connection marked to close) if the client
+        went away."""
+        try:
+            self.wfile.write(data)
+            return True
+        except OSError as e:
+            self.close_connection = True
+            log(f"port {self.client_address[1]}: client went away during a fault: {e}")
+            return False
+
+    def hostile(self, kind: str, fault: dict, endpoint: str, request: Request, body: bytes,
+                started: float) -> None:
+        standin = self.server.standin
+        default_ok = {"token": 200, "attendances": 201, "codes": 200}[endpoint]
+
+        if kind == "retryAfterHuge":  # not processed: nothing stored, no token issued
+            status = fault.get("status", 429)
+            value = str(fault.get("retryAfter", DEFAULT_RETRY_AFTER))
+            response = Response.json(
+                status, {"statusCode": status,
+                         "message": f"Rate limit is exceeded. Try again in {value} seconds."},
+                ("Retry-After", value))
+            self.record_and_respond(body, response, fault, started)
+            return
+
+        if kind == "oddShape":
+            status = fault.get("status", default_ok)
+            handled = standin.handle(request) if fault.get("handle", status < 300) else None
+            raw = fault["body"]
+            data = raw.encode("utf-8") if isinstance(raw, str) else json_bytes(raw)
+            headers = [("Content-Type", fault.get("contentType", "application/json"))]
+            headers += [(k, v) for k, v in fault.get("headers", {}).items()
+                        if k.lower() not in ("content-type", "content-length",
+                                             "transfer-encoding")]
+            self.record_and_respond(body, Response(status, data, headers), fault, started,
+                                    suppressed=handled)
+            return
+
+        if kind == "controlChars":
+            self.control_chars(fault, endpoint, request, body, started)
+            return
+
+        if kind == "badToken":
+            response = standin.handle(request)
+            if response.status == 200:
+                token = fault.get("accessToken", DEFAULT_BAD_TOKEN)
+                answer = json.loads(response.body)
+                answer["access_token"] = token
+                standin.register_token(token, request)
+                response = dataclasses.replace(response, body=json_bytes(answer))
+            self.record_and_respond(body, response, fault, started)
+            return
+
+        # The rest send the answer of normal handling, mangled on the wire.
+        response = standin.handle(request)
+        if kind == "resetReusedConnection":
+            self.record_and_respond(body, response, fault, started)
+            if not self.close_connection:
+                self.trap = fault  # the next request on this connection is never answered
+            return
+
+        if kind == "truncatedHeaders":
+            status = fault.get("status", response.status)
+            reason = self.responses.get(status, ("",))[0]
+            data = f"HTTP/1.1 {status} {reason}\r\n".encode("ascii")
+            self.record(body, fault=fault, started=started, status=status, outcome=response,
+                        suppressed=response, response_body=None,
+                        extra={"responseComplete": False, "responseBytes": len(data)})
+            if self.write_raw(data):
+                self.close_now(fault.get("close", "fin"))
+            return
+
+        if kind == "truncatedBody":
+            length = fault.get("contentLength", len(response.body) + 16)
+            sent = min(fault.get("bodyBytesSent", len(response.body)), len(response.body),
+                       length - 1)
+            head = self.head_bytes(response.status, response.headers, content_length=length)
+            part = response.body[:sent]
+            self.record(body, fault=fault, started=started, status=response.status,
+                        outcome=response, response_body=part,
+                        extra={"responseComplete": False,
+                               "responseBytes": len(head) + len(part)})
+            if self.write_raw(head + part):
+                self.close_now(fault.get("close", "fin"))
+            return
+
+        if kind == "slowDrip":
+            interval_ms = fault.get("intervalMs", 100)
+            interval = interval_ms / 1000
+            # Bytes dripped at most; rounded first so that 0.3 s / 100 ms is 3, not 2.99... = 2.
+            limit = int(round(fault.get("maxSeconds", 10) * 1000 / interval_ms, 6))
+            head = self.head_bytes(response.status, response.headers,
+                                   content_length=len(response.body))
+            at_once = head if fault.get("headersAtOnce", False) else b""
+            drip = (head + response.body)[len(at_once):][:limit]
+            complete = len(at_once) + len(drip) == len(head) + len(response.body)
+            self.record(body, fault=fault, started=started, status=response.status,
+                        outcome=response,
+                        response_body=(head + response.body)[len(head):len(at_once) + len(drip)],
+                        extra={"responseComplete": complete,
+                               "responseBytes": len(at_once) + len(drip)})
+            if at_once and not self.write_raw(at_once):
+                return
+            for i in range(len(drip)):
+                if not self.write_raw(drip[i:i + 1]):
+                    return
+                if i + 1 < len(drip):
+                    time.sleep(interval)
+            if not complete:
+                self.close_now("fin")
+            return
+
+        if kind == "huge":
+            data = pad_json(response.body, fault.get("bytes", DEFAULT_HUGE_BYTES))
+            chunked = fault.get("chunked", False)
+            head = self.head_bytes(response.status, response.headers,
+                                   content_length=None if chunked else len(data),
+                                   chunked=chunked)
+            self.record(body, fault=fault, started=started, status=response.status,
+                        outcome=response, response_body=None,
+                        extra={"responseBodyLength": len(data),
+                               "responseBodySha256": hashlib.sha256(data).hexdigest()})
+            if chunked:
+                step = 64 * 1024
+                pieces = [b"%x\r\n%s\r\n" % (len(data[i:i + step]), data[i:i + step])
+                          for i in range(0, len(data), step)]
+                self.write_raw(head + b"".join(pieces) + b"0\r\n\r\n")
+            else:
+                self.write_raw(head + data)
+            return
+
+        raise AssertionError(f"unhandled fault kind {kind}")
+
+    def control_chars(self, fault: dict, endpoint: str, request: Request, body: bytes,
+                      started: float) -> None:
+        """controlChars: text with terminal escapes and line breaks where a client shows the
+        server's words (OAuth error_description, DfE error title/detail, submissionRef, a code
+        description)."""
+        standin = self.server.standin
+        text = fault.get("text", DEFAULT_CONTROL_TEXT)
+        if endpoint == "token":
+            status = fault.get("status", 400)
+            code = fault.get("error", "invalid_client" if status == 401 else "invalid_request")
+            headers = [("Cache-Control", "no-store"), ("Pragma", "no-cache")]
+            if status == 401:
+                headers.append(("WWW-Authenticate", 'Basic realm="standin"'))
+            response = Response.json(status, {"error": code, "error_description": text},
+                                     *headers)
+            self.record_and_respond(body, response, fault, started)
+            return
+        status = fault.get("status", 200 if endpoint == "codes" else 201)
+        if status >= 300:  # a rejection: not processed
+            path = "$.urn" if endpoint == "attendances" else None
+            response = errors_response(status, error(fault.get("error", "VAL101"), text, text,
+                                                     path))
+            self.record_and_respond(body, response, fault, started)
+            return
+        handled = standin.handle(request)
+        if handled.status >= 300:  # the request itself was refused: send that, untouched
+            self.record_and_respond(body, handled, fault, started)
+            return
+        answer = json.loads(handled.body)
+        if endpoint == "codes":
+            answer[0]["attendanceDescription" if "attendanceCode" in answer[0]
+                      else "description"] = text
+        else:
+            answer["submissionRef"] = f"{answer['submissionRef']}{text}"
+            answer["errors"] = answer["errors"] + [error(
+                fault.get("error", "VAL104"), text, text,
+                "$.submissionData[0].attendances[0].attendanceCode")]
+        response = Response.json(status, answer)
+        self.record_and_respond(body, response, fault, started, suppressed=handled)
+
+    # -- recording and responding --------------------------------------------------------------
+
     def record_and_respond(self, body: bytes, response: Response | None, fault: dict | None,
-                       started: float, suppressed: Response | None = None) -> None:
+                           started: float, suppressed: Response | None = None) -> None:
         """Record the request (flushed), log one line, then send the response if there is one."""
+        self.record(body, fault=fault, started=started,
+                    status=response.status if response else None,
+                    outcome=suppressed if suppressed is not None else response,
+                    suppressed=suppressed,
+                    response_body=response.body if response else None,
+                    extra={"responseComplete": response is not None})
+        if response is not None:
+            try:
+                self.send(response)
+            except OSError as e:
+                self.close_connection = True
+                log(f"port {self.client_address[1]}: client went away before the response: {e}")
+
+    def record(self, body: bytes, *, fault: dict | None, started: float, status: int | None,
+               outcome: Response | None = None, suppressed: Response | None = None,
+               response_body: bytes | None = None, extra: dict | None = None) -> None:
+        """Append the request's line to the record (flushed) and log one line on stderr.
+        status: the status sent (None when no status line is sent); outcome: the normal answer
+        whose submissionRef is recorded; suppressed: a normal answer that was not sent as is;
+        response_body: the body bytes sent."""
         try:
             text, encoding = body.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
@@ -1080,25 +1527,30 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "method": self.command,
             "path": self.path,
             "headers": headers,
+            "sessionId": self.headers.get("api-client-session-id"),
+            "connection": self.connection_id,
+            "connectionRequest": self.connection_requests,
             "body": text,
             "bodyEncoding": encoding,
             "bodySha256": hashlib.sha256(body).hexdigest(),
-            "status": response.status if response else None,
+            "status": status,
             "fault": fault,
         }
         if suppressed is not None:
             entry["suppressedStatus"] = suppressed.status
-        outcome = response or suppressed
         if outcome is not None and outcome.submission_ref:
             entry["submissionRef"] = outcome.submission_ref
         if outcome is not None and outcome.replay:
             entry["idempotentReplay"] = True
-        entry["responseBody"] = (response.body.decode("utf-8", errors="replace")
-                                 if response else None)
+        entry["responseBody"] = (response_body.decode("utf-8", errors="replace")
+                                 if response_body is not None else None)
+        entry.update(extra or {})
         self.server.standin.record(entry)
 
-        if response is not None:
-            what = str(response.status)
+        if status is not None:
+            what = str(status)
+            if not entry.get("responseComplete", True):
+                what += " (incomplete)"
         else:
             what = f"no response ({fault.get('kind') if fault else '?'}"
             what += f", would have been {suppressed.status})" if suppressed else ")"
@@ -1110,12 +1562,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elapsed_ms = (time.monotonic() - started) * 1000
         log(f"port {self.client_address[1]}: {self.command} {urllib.parse.urlsplit(self.path).path}"
             f" -> {what}{extras} {elapsed_ms:.0f}ms")
-        if response is not None:
-            try:
-                self.send(response)
-            except OSError as e:
-                self.close_connection = True
-                log(f"port {self.client_address[1]}: client went away before the response: {e}")
 
 
 class HandshakeFailed(Exception):

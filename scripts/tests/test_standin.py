@@ -854,5 +854,505 @@ class FaultTests(StandinTestCase):
                     self.assertFalse((Path(tmp) / "p").exists())
 
 
+# ------------------------------------------------------------------------------------------------
+# Hostile fault kinds: each test talks to the real server over TLS and checks the bytes.
+
+# The documented default of controlChars (dfe_standin.py docstring), spelled out independently.
+CONTROL_TEXT = ("\x1b[2J\x1b[31mDfE\x1b[0m\r\n\u2713 accepted SUB-999\r\nbare\nLF\x07\x00\x9b31m"
+                "\u202eend")
+
+
+def raw_request(method: str, path: str, body: bytes = b"", headers: dict | None = None,
+                close: bool = True) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Content-Length: {len(body)}"]
+    if close:
+        lines.append("Connection: close")
+    lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def token_form(secret: str = SECRET) -> bytes:
+    return urllib.parse.urlencode({"grant_type": "client_credentials", "scope": SCOPE,
+                                   "client_id": CLIENT_ID, "client_secret": secret}).encode()
+
+
+FORM_HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def split_response(data: bytes) -> tuple[int, dict, bytes]:
+    """Status, headers (lower-case names) and body of one complete HTTP/1.1 response in bytes
+    (the body is what follows the header block, whatever its framing)."""
+    head, sep, body = data.partition(b"\r\n\r\n")
+    assert sep, f"no end of headers in {data[:200]!r}"
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return int(lines[0].split()[1]), headers, body
+
+
+class HostileFaultTests(StandinTestCase):
+    def start_with_faults(self, **faults: list) -> Standin:
+        return self.start(base_config(faults=faults))
+
+    def exchange(self, server: Standin, data: bytes, timeout: float = 10) -> tuple[list, str]:
+        """Send raw bytes over TLS; read until the server ends the stream. Returns the chunks as
+        received (one TLS record's data at most per chunk) and how the stream ended: "notify"
+        (TLS close_notify) or "eof" (TCP closed without close_notify: FIN, or an RST that
+        Python's TLS layer reports as an EOF; the reset tests read TCP directly)."""
+        with socket.create_connection(("127.0.0.1", server.port), timeout=timeout) as plain:
+            with server.context.wrap_socket(plain, server_hostname="127.0.0.1",
+                                            suppress_ragged_eofs=False) as tls:
+                tls.sendall(data)
+                chunks: list[bytes] = []
+                try:
+                    while chunk := tls.recv(65536):
+                        chunks.append(chunk)
+                    return chunks, "notify"
+                except ssl.SSLEOFError:
+                    return chunks, "eof"
+
+    def tcp_after_tls(self, server: Standin, data: bytes) -> tuple[bytes, str]:
+        """Send `data` through TLS, then read the raw TCP stream (TLS records, not decrypted):
+        ("...", "reset") when it ends with an RST, ("...", "fin") when it ends with a FIN."""
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as plain:
+            with server.context.wrap_socket(plain, server_hostname="127.0.0.1") as tls:
+                tls.sendall(data)
+                with socket.socket(fileno=os.dup(tls.fileno())) as tcp:
+                    tcp.settimeout(5)
+                    received = b""
+                    try:
+                        while chunk := tcp.recv(65536):
+                            received += chunk
+                    except ConnectionResetError:
+                        return received, "reset"
+                    return received, "fin"
+
+    def attendances_request(self, server: Standin, token: str, body: dict,
+                            close: bool = True) -> bytes:
+        raw = canonical(body)
+        return raw_request("POST", "/attendances", raw, server.contract_headers(token, raw), close)
+
+    # -- truncatedHeaders ----------------------------------------------------------------------
+
+    def test_truncated_headers(self) -> None:
+        server = self.start_with_faults(
+            attendances=[{"kind": "truncatedHeaders"}],
+            token=[{"kind": "truncatedHeaders", "status": 503, "close": "notify"},
+                   {"kind": "truncatedHeaders", "close": "reset"}])
+        # Token endpoint first (the list is consumed in order): status 503, clean TLS close.
+        chunks, end = self.exchange(server, raw_request("POST", "/token", token_form(),
+                                                        FORM_HEADERS))
+        self.assertEqual((b"".join(chunks), end), (b"HTTP/1.1 503 Service Unavailable\r\n",
+                                                   "notify"))
+        # Then with an RST: the client sees the connection reset.
+        _, end = self.tcp_after_tls(server, raw_request("POST", "/token", token_form(),
+                                                        FORM_HEADERS))
+        self.assertEqual(end, "reset")
+        # The submission: the status line of the normal answer, then FIN without close_notify.
+        token = server.token()
+        chunks, end = self.exchange(server, self.attendances_request(server, token,
+                                                                     submission()))
+        self.assertEqual((b"".join(chunks), end), (b"HTTP/1.1 201 Created\r\n", "eof"))
+        # Normal handling ran: the submission is stored although the client got no answer.
+        self.assertEqual(server.store()["100000"]["2026-11-27"]["submissionRef"], "SUB-1")
+        records = server.records()
+        self.assertEqual(len(records), 4, "every request recorded")
+        self.assertEqual([(r["status"], r["responseComplete"], r.get("responseBytes"))
+                          for r in records],
+                         [(503, False, 34), (200, False, 17), (200, True, None),
+                          (201, False, 22)])
+        self.assertEqual((records[3]["suppressedStatus"], records[3]["submissionRef"],
+                          records[3]["responseBody"]), (201, "SUB-1", None))
+        # http.client's view of a status line without headers.
+        conn = server.connection()
+        try:
+            self.assertEqual(self.retry_stored(server, conn, token), "replayed")
+        finally:
+            conn.close()
+
+    def retry_stored(self, server: Standin, conn: http.client.HTTPConnection, token: str) -> str:
+        """The client's retry with the same body and key gets the stored answer back."""
+        raw = canonical(submission())
+        conn.request("POST", "/attendances", raw, server.contract_headers(token, raw))
+        response = conn.getresponse()
+        answer = json.loads(response.read())
+        self.assertEqual((response.status, answer["submissionRef"]), (201, "SUB-1"))
+        return "replayed" if server.records()[-1].get("idempotentReplay") else "new"
+
+    # -- truncatedBody -------------------------------------------------------------------------
+
+    def test_truncated_body(self) -> None:
+        server = self.start_with_faults(
+            token=[{"kind": "truncatedBody"}],
+            attendances=[{"kind": "normal"},
+                         {"kind": "truncatedBody", "contentLength": 100, "bodyBytesSent": 5,
+                          "close": "notify"}])
+        # Default: the whole, valid body arrives, but Content-Length says 16 bytes more.
+        chunks, end = self.exchange(server, raw_request("POST", "/token", token_form(),
+                                                        FORM_HEADERS))
+        status, headers, body = split_response(b"".join(chunks))
+        self.assertEqual((status, end), (200, "eof"))
+        self.assertEqual(int(headers["content-length"]), len(body) + 16)
+        issued = json.loads(body)
+        self.assertEqual(issued["token_type"], "Bearer")
+        self.assertEqual(headers["cache-control"], "no-store")
+        # The token was really issued (normal handling ran): it works.
+        status, _, answer = server.submit(submission(), issued["access_token"])
+        self.assertEqual((status, answer["submissionRef"]), (201, "SUB-1"))
+        # http.client refuses such an answer.
+        conn = server.connection()
+        try:
+            conn.request("POST", "/attendances", canonical(submission(element("2026-11-28"))),
+                         server.contract_headers(issued["access_token"],
+                                                 canonical(submission(element("2026-11-28")))))
+            response = conn.getresponse()
+            self.assertEqual(response.getheader("Content-Length"), "100")
+            with self.assertRaises(http.client.IncompleteRead) as caught:
+                response.read()
+            self.assertEqual(caught.exception.partial, b'{"sub')
+        finally:
+            conn.close()
+        self.assertEqual(server.store()["100000"]["2026-11-28"]["submissionRef"], "SUB-2")
+        records = server.records()
+        self.assertEqual([(r["status"], r["responseComplete"]) for r in records],
+                         [(200, False), (201, True), (201, False)])
+        self.assertEqual((records[2]["responseBody"], records[2]["submissionRef"]),
+                         ('{"sub', "SUB-2"))
+
+    # -- slowDrip ------------------------------------------------------------------------------
+
+    def test_slow_drip_whole_answer(self) -> None:
+        server = self.start_with_faults(token=[{"kind": "slowDrip", "intervalMs": 1},
+                                               {"kind": "slowDrip", "intervalMs": 1,
+                                                "headersAtOnce": True}])
+        chunks, _ = self.exchange(server, raw_request("POST", "/token", token_form(),
+                                                      FORM_HEADERS))
+        # One byte per TLS record, i.e. per write: the whole answer, byte by byte.
+        self.assertEqual({len(c) for c in chunks}, {1})
+        status, headers, body = split_response(b"".join(chunks))
+        self.assertEqual((status, int(headers["content-length"])), (200, len(body)))
+        self.assertEqual(server.submit(submission(), json.loads(body)["access_token"])[0], 201)
+        record = server.records()[0]
+        self.assertEqual((record["responseComplete"], record["responseBytes"]),
+                         (True, len(chunks)))
+        # headersAtOnce: the header block in one record, then the body byte by byte.
+        chunks, _ = self.exchange(server, raw_request("POST", "/token", token_form(),
+                                                      FORM_HEADERS))
+        self.assertTrue(chunks[0].startswith(b"HTTP/1.1 200 OK\r\n"))
+        self.assertTrue(chunks[0].endswith(b"\r\n\r\n"))
+        self.assertEqual({len(c) for c in chunks[1:]}, {1})
+        self.assertEqual(json.loads(b"".join(chunks[1:]))["token_type"], "Bearer")
+
+    def test_slow_drip_bounded(self) -> None:
+        server = self.start_with_faults(codes=[{"kind": "slowDrip", "intervalMs": 20,
+                                                "maxSeconds": 0.2}])
+        token = server.token()
+        headers = {"Authorization": f"Bearer {token}", "Ocp-Apim-Subscription-Key": SUB_KEY}
+        chunks, end = self.exchange(server, raw_request("GET", "/codes/attendance",
+                                                        headers=headers))
+        # floor(0.2 s / 20 ms) = 10 bytes, then FIN.
+        self.assertEqual((b"".join(chunks), end), (b"HTTP/1.1 2", "eof"))
+        record = server.records()[-1]
+        self.assertEqual((record["status"], record["responseComplete"],
+                          record["responseBytes"], record["responseBody"]),
+                         (200, False, 10, ""))
+
+    # -- huge ----------------------------------------------------------------------------------
+
+    def test_huge(self) -> None:
+        server = self.start_with_faults(
+            token=[{"kind": "huge"}],
+            attendances=[{"kind": "huge", "bytes": 200000, "chunked": True}],
+            codes=[{"kind": "huge", "bytes": 10000}])
+        status, headers, body = server.request("POST", "/token", token_form(), FORM_HEADERS,
+                                               timeout=30)
+        self.assertEqual((status, len(body), headers["Content-Length"]),
+                         (200, 4 * 1024 * 1024, str(4 * 1024 * 1024)))
+        issued = json.loads(body)
+        self.assertEqual(set(issued), {"token_type", "expires_in", "access_token", "padding"})
+        self.assertEqual(set(issued["padding"]), {"x"})
+        token = issued["access_token"]
+        # Chunked: no Content-Length in advance.
+        raw = canonical(submission())
+        status, headers, body = server.request("POST", "/attendances", raw,
+                                               server.contract_headers(token, raw))
+        self.assertEqual((status, headers["Transfer-Encoding"], headers["Content-Length"]),
+                         (201, "chunked", None))
+        self.assertEqual(len(body), 200000)
+        answer = json.loads(body)
+        self.assertEqual((answer["submissionRef"], answer["errors"]), ("SUB-1", []))
+        self.assertIn("2026-11-27", server.store()["100000"])
+        # An array (codes) is padded with trailing spaces: same value.
+        auth = {"Authorization": f"Bearer {token}", "Ocp-Apim-Subscription-Key": SUB_KEY}
+        status, _, padded = server.request("GET", "/codes/attendance", headers=auth)
+        status_after, _, normal = server.request("GET", "/codes/attendance", headers=auth)
+        self.assertEqual((status, len(padded), padded.rstrip(b" ")), (200, 10000, normal))
+        records = server.records()
+        self.assertEqual([(r["responseBody"], r.get("responseBodyLength")) for r in records[:3]],
+                         [(None, 4194304), (None, 200000), (None, 10000)])
+        self.assertEqual(records[1]["submissionRef"], "SUB-1")
+
+    # -- oddShape ------------------------------------------------------------------------------
+
+    def test_odd_shape(self) -> None:
+        server = self.start_with_faults(
+            attendances=[
+                {"kind": "oddShape", "body": '{"submissionRef":"S-1","errors":"oops"}'},
+                {"kind": "oddShape", "status": 400, "body": {"errors": [1, 2]}},
+                {"kind": "oddShape", "status": 201, "body": {"errors": [{"code": 5}]},
+                 "contentType": "text/html", "handle": False},
+            ],
+            token=[{"kind": "oddShape", "body": "{\"access_token\":42,", "headers": {"X-A": "b"}}])
+        status, headers, body = server.request("POST", "/token", token_form(), FORM_HEADERS)
+        self.assertEqual((status, body, headers["Content-Type"], headers["X-A"]),
+                         (200, b'{"access_token":42,', "application/json", "b"))
+        token = server.token()
+        answers = []
+        for date in ("2026-11-23", "2026-11-24", "2026-11-25"):
+            raw = canonical(submission(element(date)))
+            status, headers, body = server.request("POST", "/attendances", raw,
+                                                   server.contract_headers(token, raw))
+            answers.append((status, headers["Content-Type"], body))
+        self.assertEqual(answers, [
+            (201, "application/json", b'{"submissionRef":"S-1","errors":"oops"}'),
+            (400, "application/json", b'{"errors":[1,2]}'),
+            (201, "text/html", b'{"errors":[{"code":5}]}')])
+        # Only the 2xx with handle (the default for 2xx) was processed.
+        self.assertEqual(list(server.store()["100000"]), ["2026-11-23"])
+        records = [r for r in server.records() if r["path"] == "/attendances"]
+        self.assertEqual([(r["status"], r.get("suppressedStatus"), r.get("submissionRef"))
+                          for r in records],
+                         [(201, 201, "SUB-1"), (400, None, None), (201, None, None)])
+
+    # -- controlChars --------------------------------------------------------------------------
+
+    def test_control_chars(self) -> None:
+        server = self.start_with_faults(
+            token=[{"kind": "controlChars"},
+                   {"kind": "controlChars", "status": 401, "text": "\x1b[31mred"}],
+            attendances=[{"kind": "controlChars"},
+                         {"kind": "controlChars", "status": 400}],
+            codes=[{"kind": "controlChars"}])
+        escaped = json.dumps(CONTROL_TEXT)  # ASCII with \u escapes, as json.dumps writes it
+        status, headers, body = server.request("POST", "/token", token_form(), FORM_HEADERS)
+        self.assertEqual(status, 400)
+        self.assertEqual(body, b'{"error":"invalid_request","error_description":'
+                         + escaped.encode() + b"}")
+        self.assertEqual(json.loads(body)["error_description"], CONTROL_TEXT)
+        status, headers, body = server.request("POST", "/token", token_form(), FORM_HEADERS)
+        self.assertEqual((status, json.loads(body), headers["WWW-Authenticate"]),
+                         (401, {"error": "invalid_client", "error_description": "\x1b[31mred"},
+                          'Basic realm="standin"'))
+        self.assertEqual(b'"\\u001b[31mred"' in body, True)
+
+        token = server.token()
+        status, _, answer = server.submit(submission(), token)
+        self.assertEqual(status, 201)
+        self.assertEqual(answer["submissionRef"], "SUB-1" + CONTROL_TEXT)
+        self.assertEqual(answer["errors"], [{
+            "code": "VAL104", "title": CONTROL_TEXT, "detail": CONTROL_TEXT,
+            "path": "$.submissionData[0].attendances[0].attendanceCode"}])
+        raw_answer = json.loads(server.records()[-1]["responseBody"])
+        self.assertEqual(raw_answer, answer)
+        self.assertEqual(server.store()["100000"]["2026-11-27"]["submissionRef"], "SUB-1")
+        # A rejection: not processed.
+        status, _, answer = server.submit(submission(element("2026-11-28")), token)
+        self.assertEqual((status, answer), (400, {"errors": [{
+            "code": "VAL101", "title": CONTROL_TEXT, "detail": CONTROL_TEXT, "path": "$.urn"}]}))
+        self.assertNotIn("2026-11-28", server.store()["100000"])
+        # The replay of the accepted body is the plain, stored answer.
+        self.assertEqual(server.submit(submission(), token)[2],
+                         {"submissionRef": "SUB-1", "errors": []})
+        # Codes: the first description.
+        auth = {"Authorization": f"Bearer {token}", "Ocp-Apim-Subscription-Key": SUB_KEY}
+        status, _, body = server.request("GET", "/codes/ncyeargroup", headers=auth)
+        listing = json.loads(body)
+        self.assertEqual((status, listing[0]), (200, {"ncYearGroup": "E1",
+                                                      "description": CONTROL_TEXT}))
+        self.assertEqual(listing[1]["description"], "Early years 2")
+        # Every byte on the wire is ASCII: the escapes are JSON \u escapes.
+        self.assertTrue(all(b < 0x80 for b in body))
+
+    # -- badToken ------------------------------------------------------------------------------
+
+    def test_bad_token(self) -> None:
+        variants = ["tok\r\nX-Injected: yes", "a\nb", "a\x00b", "a b", "t\u00f6ken"]
+        server = self.start_with_faults(
+            token=[{"kind": "badToken"}] + [{"kind": "badToken", "accessToken": v}
+                                            for v in variants[1:]])
+        for variant in variants:
+            with self.subTest(token=variant):
+                status, headers, body = server.request("POST", "/token", token_form(),
+                                                       FORM_HEADERS)
+                self.assertEqual(status, 200)
+                self.assertIn(b'"access_token":' + json.dumps(variant).encode(), body)
+                self.assertEqual(json.loads(body)["access_token"], variant)
+                self.assertEqual(json.loads(body)["token_type"], "Bearer")
+        # The odd token is valid on the server: a client that sends "Bearer a b" gets through.
+        status, _, _ = server.submit(submission(), "a b")
+        self.assertEqual(status, 201)
+        self.assertEqual(server.records()[-1]["headers"]["Authorization"], "Bearer a b")
+        # A bad secret is still refused (normal handling first).
+        server2 = self.start_with_faults(token=[{"kind": "badToken"}])
+        status, _, body = server2.request("POST", "/token", token_form("wrong"), FORM_HEADERS)
+        self.assertEqual((status, json.loads(body)["error"]), (401, "invalid_client"))
+
+    # -- retryAfterHuge ------------------------------------------------------------------------
+
+    def test_retry_after_huge(self) -> None:
+        server = self.start_with_faults(
+            attendances=[{"kind": "retryAfterHuge"}],
+            token=[{"kind": "retryAfterHuge", "status": 503, "retryAfter": "-1"}],
+            codes=[{"kind": "retryAfterHuge", "retryAfter": 99999999999999999999}])
+        status, headers, body = server.request("POST", "/token", token_form(), FORM_HEADERS)
+        self.assertEqual((status, headers["Retry-After"]), (503, "-1"))
+        token = server.token()
+        status, headers, answer = server.submit(submission(), token)
+        self.assertEqual((status, headers["Retry-After"]), (429, "9223372036854775807"))
+        self.assertEqual(answer, {"statusCode": 429, "message": "Rate limit is exceeded. Try "
+                                  "again in 9223372036854775807 seconds."})
+        self.assertEqual(server.store(), {}, "not processed")
+        auth = {"Authorization": f"Bearer {token}", "Ocp-Apim-Subscription-Key": SUB_KEY}
+        status, headers, _ = server.request("GET", "/codes/attendance", headers=auth)
+        self.assertEqual((status, headers["Retry-After"]), (429, "99999999999999999999"))
+        self.assertEqual([r["status"] for r in server.records()], [503, 200, 429, 429])
+
+    # -- resetReusedConnection -----------------------------------------------------------------
+
+    def test_reset_reused_connection(self) -> None:
+        server = self.start_with_faults(token=[{"kind": "resetReusedConnection"}])
+        conn = server.connection()
+        try:
+            conn.request("POST", "/token", token_form(), FORM_HEADERS)
+            response = conn.getresponse()
+            token = json.loads(response.read())["access_token"]
+            self.assertEqual((response.status, response.getheader("Connection")), (200, None))
+            raw = canonical(submission())
+            headers = server.contract_headers(token, raw)
+            conn.request("POST", "/attendances", raw, headers)
+            with self.assertRaises(ConnectionError):  # reset (or seen as closed) unanswered
+                conn.getresponse()
+        finally:
+            conn.close()
+        self.assertEqual(server.store(), {}, "the trapped request was not processed")
+        # The client sends it again on a new connection, same headers: accepted.
+        status, _, answer = server.request("POST", "/attendances", raw, headers)
+        self.assertEqual(status, 201)
+        records = server.records()
+        self.assertEqual([(r["path"], r["connection"], r["connectionRequest"], r["status"],
+                           r.get("trapped", False)) for r in records],
+                         [("/token", 1, 1, 200, False), ("/attendances", 1, 2, None, True),
+                          ("/attendances", 2, 1, 201, False)])
+        self.assertEqual((records[0]["sessionId"], records[1]["sessionId"]),
+                         (None, headers["api-client-session-id"]))
+        self.assertEqual(records[1]["sessionId"], records[2]["sessionId"])
+        self.assertEqual(records[1]["bodySha256"], records[2]["bodySha256"])
+        self.assertEqual(records[1]["fault"], {"kind": "resetReusedConnection"})
+
+    def test_reset_reused_connection_is_an_rst(self) -> None:
+        server = self.start_with_faults(token=[{"kind": "resetReusedConnection"}])
+        first = raw_request("POST", "/token", token_form(), FORM_HEADERS, close=False)
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as plain:
+            with server.context.wrap_socket(plain, server_hostname="127.0.0.1") as tls:
+                tls.sendall(first)
+                answer = b""
+                while b"}" not in answer:  # the token answer: one JSON object, no newline
+                    answer += tls.recv(65536)
+                self.assertTrue(answer.startswith(b"HTTP/1.1 200 OK\r\n"))
+                tls.sendall(first)
+                with socket.socket(fileno=os.dup(tls.fileno())) as tcp:
+                    tcp.settimeout(5)
+                    with self.assertRaises(ConnectionResetError):
+                        while tcp.recv(65536):
+                            pass
+        self.assertEqual([r["status"] for r in server.records()], [200, None])
+
+    def test_reset_reused_connection_processed_then_fin(self) -> None:
+        server = self.start_with_faults(attendances=[
+            {"kind": "resetReusedConnection", "close": "fin", "handleSecond": True}])
+        token = server.token()
+        conn = server.connection()
+        try:
+            raw = canonical(submission())
+            conn.request("POST", "/attendances", raw, server.contract_headers(token, raw))
+            self.assertEqual(conn.getresponse().read()[:20], b'{"submissionRef":"SU')
+            raw = canonical(submission(element("2026-11-28")))
+            conn.request("POST", "/attendances", raw, server.contract_headers(token, raw))
+            with self.assertRaises(http.client.RemoteDisconnected):
+                conn.getresponse()
+        finally:
+            conn.close()
+        # Processed although never answered.
+        self.assertEqual(server.store()["100000"]["2026-11-28"]["submissionRef"], "SUB-2")
+        record = server.records()[-1]
+        self.assertEqual((record["status"], record["suppressedStatus"], record["submissionRef"],
+                          record["trapped"]), (None, 201, "SUB-2", True))
+
+    def test_libcurl_silently_resends_on_a_reused_connection(self) -> None:
+        """The reason for resetReusedConnection: curl (libcurl) re-sends a POST whose reused
+        connection died before any answer, on a new connection, and reports success."""
+        if shutil.which("curl") is None:
+            self.skipTest("curl not installed")
+        server = self.start_with_faults(token=[{"kind": "resetReusedConnection"}])
+        url = f"https://127.0.0.1:{server.port}/token"
+        session = str(uuid.uuid4())
+        one = ["--cacert", str(CERTS / "ca.pem"), "-H", f"api-client-session-id: {session}",
+               "--data-binary", token_form().decode(), url]
+        result = subprocess.run(["curl", "-sS", *one, "--next", *one], capture_output=True,
+                                text=True, timeout=20)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.count('"access_token"'), 2, "two answers, no error")
+        records = server.records()
+        self.assertEqual([(r["connection"], r["connectionRequest"], r["status"],
+                           r.get("trapped", False)) for r in records],
+                         [(1, 1, 200, False), (1, 2, None, True), (2, 1, 200, False)])
+        # Three POSTs on the wire for two requests of the application, the last two with the
+        # same session id and the same body.
+        self.assertEqual({r["sessionId"] for r in records}, {session})
+        self.assertEqual(records[1]["bodySha256"], records[2]["bodySha256"])
+
+    # -- every request is recorded, and the new kinds are checked at start ----------------------
+
+    def test_connection_numbering(self) -> None:
+        server = self.start()
+        conn = server.connection()
+        try:
+            for _ in range(2):
+                conn.request("GET", "/nothing", headers={"API-Client-Session-ID": "abc"})
+                conn.getresponse().read()
+        finally:
+            conn.close()
+        server.request("GET", "/nothing")
+        self.assertEqual([(r["connection"], r["connectionRequest"], r["sessionId"],
+                           r["responseComplete"]) for r in server.records()],
+                         [(1, 1, "abc", True), (1, 2, "abc", True), (2, 1, None, True)])
+
+    def test_bad_hostile_specs_refused(self) -> None:
+        cases = [
+            ({"attendances": [{"kind": "badToken"}]}, "only for the token endpoint"),
+            ({"token": [{"kind": "oddShape"}]}, "needs ['body']"),
+            ({"token": [{"kind": "slowDrip", "intervalMs": 0}]}, "intervalMs"),
+            ({"token": [{"kind": "slowDrip", "maxSeconds": 301}]}, "maxSeconds"),
+            ({"codes": [{"kind": "truncatedHeaders", "close": "boom"}]}, "close"),
+            ({"codes": [{"kind": "huge", "bytes": -1}]}, "bytes"),
+            ({"token": [{"kind": "retryAfterHuge", "retryAfter": None}]}, "retryAfter"),
+            ({"token": [{"kind": "resetReusedConnection", "extra": 1}]}, "unknown keys"),
+        ]
+        for faults, message in cases:
+            with self.subTest(faults=faults):
+                with tempfile.TemporaryDirectory() as tmp:
+                    path = Path(tmp) / "config.json"
+                    path.write_text(json.dumps(base_config(faults=faults)))
+                    result = subprocess.run(
+                        [sys.executable, str(STANDIN), "--cert", str(CERTS / "server.pem"),
+                         "--key", str(CERTS / "server.key"), "--config", str(path),
+                         "--record", str(Path(tmp) / "r"), "--port-file", str(Path(tmp) / "p")],
+                        capture_output=True, text=True, timeout=10)
+                    self.assertEqual(result.returncode, 2)
+                    self.assertIn(message, result.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
