@@ -6,34 +6,7 @@ import Testing
 
 /// The fault matrix of docs/reliability.md, row by row (rows 8, 9, 10 and 16 are in SendTests, row 23 in
 /// BadInputTests, row 24 in SourceSnapshotTests), each against the real stand-in over HTTPS.
-@Suite struct FaultMatrixTests {
-    /// A workspace with a stand-in and consent given.
-    func start(
-        _ settings: [String: Any] = [:], configuration: String = "", schools: String? = nil, http: Bool = false,
-        consent: Bool = true
-    ) throws -> StandIn {
-        let standin = try StandIn(try Workspace(), settings: settings, configuration: configuration, schools: schools, http: http)
-        if consent {
-            let given = try standin.attsync(["consent", "give", "--by", "Ann Head"])
-            #expect(given.status == 0, "\(given.stderr)")
-        }
-        return standin
-    }
-
-    func faults(token: [[String: Any]] = [], attendances: [[String: Any]] = []) -> [String: Any] {
-        ["faults": ["token": token, "attendances": attendances]]
-    }
-
-    func send(_ standin: StandIn, _ extra: [String] = []) throws -> (status: Int32, stdout: String, stderr: String) {
-        try standin.attsync(["send", "--date", "2026-11-27"] + extra)
-    }
-
-    /// The days the state database records as accepted.
-    func acceptedDays(_ standin: StandIn) throws -> Int {
-        let store = try StateStore.open(directory: standin.workspace.file("state"))
-        return try store.acceptedHistory(urn: "100000", timeZone: TimeZone(identifier: "Europe/London")!).acceptedDigests.count
-    }
-
+@Suite struct FaultMatrixTests: StandInSuite {
     // Row 1
     @Test(arguments: [
         (401, #"{"error":"invalid_client"}"#, "invalid_client"),

@@ -1,5 +1,8 @@
 import Foundation
 import TestSupport
+import Testing
+
+@testable import AttSyncCore
 
 /// The DfE stand-in (scripts/dfe_standin.py) on a loopback port, serving HTTPS with a certificate from a
 /// throwaway CA made for this workspace, and the workspace configured to send to it.
@@ -105,5 +108,37 @@ extension Dictionary where Key == String, Value == Any {
     /// A header of a recorded request, by case-insensitive name.
     func header(_ name: String) -> String? {
         (self["headers"] as? [String: String])?.first { $0.key.lowercased() == name.lowercased() }?.value
+    }
+}
+
+/// What the suites that run attsync against the stand-in share.
+protocol StandInSuite {}
+
+extension StandInSuite {
+    /// A workspace with a stand-in and consent given.
+    func start(
+        _ settings: [String: Any] = [:], configuration: String = "", schools: String? = nil, http: Bool = false,
+        consent: Bool = true
+    ) throws -> StandIn {
+        let standin = try StandIn(try Workspace(), settings: settings, configuration: configuration, schools: schools, http: http)
+        if consent {
+            let given = try standin.attsync(["consent", "give", "--by", "Ann Head"])
+            #expect(given.status == 0, "\(given.stderr)")
+        }
+        return standin
+    }
+
+    func faults(token: [[String: Any]] = [], attendances: [[String: Any]] = []) -> [String: Any] {
+        ["faults": ["token": token, "attendances": attendances]]
+    }
+
+    func send(_ standin: StandIn, _ extra: [String] = []) throws -> (status: Int32, stdout: String, stderr: String) {
+        try standin.attsync(["send", "--date", "2026-11-27"] + extra)
+    }
+
+    /// The days the state database records as accepted.
+    func acceptedDays(_ standin: StandIn) throws -> Int {
+        let store = try StateStore.open(directory: standin.workspace.file("state"))
+        return try store.acceptedHistory(urn: "100000", timeZone: TimeZone(identifier: "Europe/London")!).acceptedDigests.count
     }
 }

@@ -63,6 +63,11 @@ package final class CurlTransport: HTTPTransport {
             try check(attsync_curl_setopt_string(handle, CURLOPT_URL, request.url.absoluteString))
             try check(attsync_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, scheme == "http" ? "http" : "https"))
             try check(attsync_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0))
+            // A new connection for every request, closed after it: libcurl re-sends a request by itself when a
+            // reused connection dies before the answer, and a POST sent twice behind attsync's back would be
+            // an attempt nobody recorded. Every request on the wire is one attempt the retry policy decided.
+            try check(attsync_curl_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1))
+            try check(attsync_curl_setopt_long(handle, CURLOPT_FORBID_REUSE, 1))
             try check(attsync_curl_setopt_long(handle, CURLOPT_SSLVERSION, Int(CURL_SSLVERSION_TLSv1_2)))
             try check(attsync_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1))
             try check(attsync_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2))
@@ -102,6 +107,11 @@ package final class CurlTransport: HTTPTransport {
 
         let result = curl_easy_perform(handle)
         guard result == CURLE_OK else { throw classify(result, host: host, transfer: transfer) }
+        // libcurl accepts an answer cut off inside its headers (a status line, then the end of the connection)
+        // as complete: it is not. The outcome is unknown, as for any answer that did not arrive whole.
+        guard transfer.headersComplete else {
+            throw .connectionLost(host: host, detail: "the answer ended inside its headers")
+        }
         var status = 0
         _ = attsync_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         var retryAfter: curl_off_t = 0
@@ -170,6 +180,8 @@ private final class Transfer {
     var body: [UInt8] = []
     var headers: [String: String] = [:]
     var overflowed = false
+    /// The blank line that ends the current response's headers has arrived.
+    var headersComplete = false
 
     init(limit: Int) { self.limit = limit }
 }
@@ -197,6 +209,9 @@ private let headerCallback: attsync_curl_data_callback = { data, size, count, us
     }
     if line.hasPrefix("HTTP/") {
         transfer.headers = [:]  // a new response (after 100 Continue): forget the earlier headers
+        transfer.headersComplete = false
+    } else if line == "\r\n" || line == "\n" {
+        transfer.headersComplete = true
     } else if let colon = line.firstIndex(of: ":") {
         let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
         transfer.headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
