@@ -12,6 +12,12 @@ package enum StateError: AttSyncError, Equatable {
     case newerSchema(path: String, found: Int, known: Int)
     /// A value in the database that attsync cannot read back (edited by hand, or damaged).
     case corrupt(path: String, what: String)
+    /// An existing state directory is writable by group or others.
+    case looseDirectory(path: String, mode: Int)
+    /// A file of the state is a symbolic link.
+    case symbolicLink(path: String)
+    /// The database exists but this user cannot read it.
+    case cannotRead(path: String, reason: String, owner: String?)
     /// No submission with that id.
     case noSuchSubmission(id: Int64)
 
@@ -29,6 +35,13 @@ package enum StateError: AttSyncError, Equatable {
             return "the state database \(path) has schema version \(found), newer than this attsync knows (\(known)); upgrade attsync"
         case .corrupt(let path, let what):
             return "the state database \(path) holds a value attsync cannot read (\(what)); restore it from a backup, or report it"
+        case .looseDirectory(let path, let mode):
+            return "the state directory \(path) is writable by group or others (mode \(octal(mode))): run chmod 700 \(path)"
+        case .symbolicLink(let path):
+            return "\(path) is a symbolic link; attsync does not follow links in its state directory: remove it"
+        case .cannotRead(let path, let reason, let owner):
+            let who = owner.map { "; run attsync as \($0), who owns it (for example sudo -u \($0) attsync …)" } ?? ""
+            return "cannot read the state database \(path): \(reason)\(who)"
         case .noSuchSubmission(let id):
             return "no submission \(id); `attsync history` lists them"
         }
@@ -39,6 +52,7 @@ package enum StateError: AttSyncError, Equatable {
         case .cannotCreateDirectory: return .cannotCreate
         case .cannotWrite, .newerSchema, .corrupt: return .ioError
         case .busy, .locked: return .temporaryFailure
+        case .looseDirectory, .symbolicLink, .cannotRead: return .noPermission
         case .noSuchSubmission: return .usage
         }
     }

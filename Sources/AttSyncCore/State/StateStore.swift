@@ -21,39 +21,75 @@ package final class StateStore {
     package static func open(directory: String) throws(StateError) -> StateStore {
         try createDirectory(directory)
         let path = directory + "/" + fileName
+        try refuseLinks(path)
         do {
             let db = try SQLiteConnection(path: path, mode: .readWriteCreate, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
             try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
             let store = StateStore(path: path, db: db)
             try store.migrate()
+            giveToDirectoryOwner(directory, files: [path, path + "-wal", path + "-shm"])
             return store
         } catch {
             throw classify(error, path: path)
         }
     }
 
+    /// The database's files must be the files themselves: a symbolic link planted in the state directory
+    /// would make attsync write wherever it points.
+    /// - Throws: `StateError.symbolicLink`.
+    static func refuseLinks(_ path: String) throws(StateError) {
+        for file in [path, path + "-wal", path + "-shm"] {
+            var status = stat()
+            if lstat(file, &status) == 0, status.st_mode & S_IFMT == S_IFLNK { throw .symbolicLink(path: file) }
+        }
+    }
+
+    /// When root runs a command (`consent give` by an administrator), the files it creates go to the owner
+    /// of the state directory, so that the service user can still write them on the next scheduled run.
+    static func giveToDirectoryOwner(_ directory: String, files: [String]) {
+        var status = stat()
+        guard geteuid() == 0, stat(directory, &status) == 0, status.st_uid != 0 else { return }
+        for file in files { _ = lchown(file, status.st_uid, status.st_gid) }
+    }
+
     /// Opens an existing database without creating or migrating anything (for `preview` and `history`);
     /// nil when there is none yet.
+    /// - Throws: `StateError.cannotRead` when the database exists but this user cannot read it (it is never
+    ///   taken for "no submissions yet").
     package static func openExisting(directory: String) throws(StateError) -> StateStore? {
         let path = directory + "/" + fileName
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        var status = stat()
+        guard lstat(path, &status) == 0 else {
+            if errno == ENOENT { return nil }
+            throw .cannotRead(path: path, reason: String(cString: strerror(errno)), owner: nil)
+        }
+        try refuseLinks(path)
+        let owner = getpwuid(status.st_uid).flatMap { $0.pointee.pw_name.map { String(cString: $0) } } ?? "uid \(status.st_uid)"
+        guard access(path, R_OK) == 0 else { throw .cannotRead(path: path, reason: String(cString: strerror(errno)), owner: owner) }
         do {
             let db = try SQLiteConnection(path: path, mode: .readOnly, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
             let store = StateStore(path: path, db: db)
             let version = try store.schemaVersion()
             guard version <= migrations.count else { throw StateError.newerSchema(path: path, found: version, known: migrations.count) }
             return version == 0 ? nil : store
+        } catch let error as SQLiteError where [SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_READONLY].contains(error.primaryCode) {
+            throw .cannotRead(path: path, reason: error.message, owner: owner)
         } catch {
             throw classify(error, path: path)
         }
     }
 
-    /// Creates the state directory (0700) unless it exists.
-    /// - Throws: `StateError.cannotCreateDirectory`.
+    /// Creates the state directory (0700) unless it exists; an existing one must not be writable by group
+    /// or others (anyone could replace the database or plant a link in it).
+    /// - Throws: `StateError.cannotCreateDirectory`, `StateError.looseDirectory`.
     package static func createDirectory(_ directory: String) throws(StateError) {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw .cannotCreateDirectory(path: directory, reason: "a file is in the way") }
+            var status = stat()
+            if stat(directory, &status) == 0, Int(status.st_mode) & 0o022 != 0 {
+                throw .looseDirectory(path: directory, mode: Int(status.st_mode) & 0o7777)
+            }
             return
         }
         guard mkdir(directory, 0o700) == 0 || errno == EEXIST else {

@@ -97,4 +97,39 @@ import Testing
         #expect(throws: StateError.locked(path: path)) { try RunLock(path: path) }
         withExtendedLifetime(held) {}
     }
+
+    @Test func aStateDirectoryWritableByOthersIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        chmod(directory.path, 0o777)
+        #expect(throws: StateError.looseDirectory(path: directory.path, mode: 0o777)) { try StateStore.open(directory: directory.path) }
+        #expect(ExitStatus(for: StateError.looseDirectory(path: directory.path, mode: 0o777)) == .noPermission)
+    }
+
+    @Test func aLockOrDatabaseThatIsASymbolicLinkIsRefusedAndNothingIsCreatedAtItsTarget() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let state = directory.file("state")
+        mkdir(state, 0o700)
+        symlink(directory.file("elsewhere.lock"), state + "/attsync.lock")
+        #expect(throws: StateError.symbolicLink(path: state + "/attsync.lock")) { try RunLock(path: state + "/attsync.lock") }
+        symlink(directory.file("elsewhere.sqlite"), state + "/attsync.sqlite")
+        #expect(throws: StateError.symbolicLink(path: state + "/attsync.sqlite")) { try StateStore.open(directory: state) }
+        #expect(throws: StateError.symbolicLink(path: state + "/attsync.sqlite")) { try StateStore.openExisting(directory: state) }
+        #expect(!FileManager.default.fileExists(atPath: directory.file("elsewhere.lock")))
+        #expect(!FileManager.default.fileExists(atPath: directory.file("elsewhere.sqlite")))
+    }
+
+    @Test func aCorruptValueIsAnErrorNotADefault() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try StateStore.open(directory: directory.path)
+        try store.recordConsent(
+            urn: "100000", action: .given, by: "Ann Head", osUser: "office", at: Date(timeIntervalSince1970: 1_795_000_000))
+        let db = try SQLiteConnection(path: directory.file("attsync.sqlite"), mode: .readWriteCreate, busyTimeoutMilliseconds: 100)
+        try db.run("UPDATE consent_events SET at = 'yesterday'")
+        #expect(throws: StateError.corrupt(path: directory.file("attsync.sqlite"), what: "time of consent event 1")) {
+            try store.consentHistory(urn: "100000")
+        }
+    }
 }
