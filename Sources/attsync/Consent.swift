@@ -16,9 +16,12 @@ extension AttSync {
             @OptionGroup var options: CommonOptions
             @Option(help: ArgumentHelp("The name of the person giving consent.", valueName: "name"))
             var by: String
+            @OptionGroup var scope: ConsentScope
+
+            func validate() throws { try scope.validate(options) }
 
             func run(_ context: Context) throws -> ExitStatus {
-                try ConsentOperation.change(context, action: .given, by: by)
+                try ConsentOperation.change(context, action: .given, by: by, allSchools: scope.allSchools)
                 return .success
             }
         }
@@ -28,9 +31,12 @@ extension AttSync {
             @OptionGroup var options: CommonOptions
             @Option(help: ArgumentHelp("The name of the person removing consent.", valueName: "name"))
             var by: String
+            @OptionGroup var scope: ConsentScope
+
+            func validate() throws { try scope.validate(options) }
 
             func run(_ context: Context) throws -> ExitStatus {
-                try ConsentOperation.change(context, action: .removed, by: by)
+                try ConsentOperation.change(context, action: .removed, by: by, allSchools: scope.allSchools)
                 return .success
             }
         }
@@ -44,5 +50,15 @@ extension AttSync {
                 return .success
             }
         }
+    }
+}
+
+/// `--all-schools`: a consent change for every school of a trust at once must be asked for by name.
+struct ConsentScope: ParsableArguments {
+    @Flag(help: "Act on every school in the configuration (otherwise name one with --school when there are several).")
+    var allSchools = false
+
+    func validate(_ options: CommonOptions) throws {
+        if allSchools && options.school != nil { throw ValidationError("--all-schools and --school cannot be combined") }
     }
 }

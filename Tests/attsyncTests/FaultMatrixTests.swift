@@ -184,8 +184,10 @@ import Testing
         #expect(result.status == 69 && result.stderr.contains("retired"))
         let status = try standin.attsync(["consent", "status"])
         #expect(status.stdout.contains("no consent") && status.stdout.contains("DfE service (HTTP 410)"))
+        #expect(status.stdout.contains("retired (HTTP 410)"), "says why, not just \"no consent\"")
         let later = try send(standin)
         #expect(later.status == 77)
+        #expect(later.stderr.contains("that its attendance service is retired (HTTP 410)"), "\(later.stderr)")
         #expect(standin.requests(to: "/attendances").count == 1)
     }
 

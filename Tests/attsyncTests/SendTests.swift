@@ -11,7 +11,7 @@ import Testing
     }
 
     func giveConsent(_ standin: StandIn) throws {
-        let result = try standin.attsync(["consent", "give", "--by", "Ann Head"])
+        let result = try standin.attsync(["consent", "give", "--by", "Ann Head", "--all-schools"])
         #expect(result.status == 0, "\(result.stderr)")
     }
 

@@ -122,7 +122,7 @@ extension StandInSuite {
     ) throws -> StandIn {
         let standin = try StandIn(try Workspace(), settings: settings, configuration: configuration, schools: schools, http: http)
         if consent {
-            let given = try standin.attsync(["consent", "give", "--by", "Ann Head"])
+            let given = try standin.attsync(["consent", "give", "--by", "Ann Head", "--all-schools"])
             #expect(given.status == 0, "\(given.stderr)")
         }
         return standin

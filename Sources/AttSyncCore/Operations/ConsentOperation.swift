@@ -3,10 +3,15 @@ import Foundation
 /// `attsync consent give|remove|status`: who allowed the school's data to be sent, and when.
 package enum ConsentOperation {
     /// Records consent given or removed by `person` for every school of `context`.
-    /// - Throws: `UsageError` for an empty name, `StateError`.
-    package static func change(_ context: Context, action: ConsentEvent.Action, by person: String) throws {
+    /// - Parameter allSchools: `--all-schools`: needed to act on several schools at once, so that one
+    ///   name never consents for a whole trust by accident.
+    /// - Throws: `UsageError` for an empty name or several schools without `allSchools`, `StateError`.
+    package static func change(_ context: Context, action: ConsentEvent.Action, by person: String, allSchools: Bool) throws {
         let person = person.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !person.isEmpty else { throw UsageError.emptyName }
+        guard context.schools.count == 1 || allSchools else {
+            throw UsageError.consentNeedsSchools(known: context.schools.map(\.displayName))
+        }
         let store = try StateStore.open(directory: context.configuration.stateDirectory)
         let user = operatingSystemUser(context.environment)
         let now = context.clock.now()

@@ -25,9 +25,18 @@ package struct Context: Sendable {
                 throw UsageError.unknownSchool(urn: school, known: configuration.schools.map(\.displayName))
             }
         }
+        for warning in sharedSources(configuration.schools) { console.problem("attsync: warning: \(warning)") }
         return Context(
             configuration: configuration, configurationPath: path, schools: schools, environment: environment,
             clock: clock, console: console)
+    }
+
+    /// Schools that read the same MIS copy: almost always a copy-and-paste slip in the configuration,
+    /// which would send one school's figures under another's URN.
+    static func sharedSources(_ schools: [Configuration.School]) -> [String] {
+        Dictionary(grouping: schools, by: \.source.path).filter { $0.value.count > 1 }.sorted { $0.key < $1.key }.map { path, sharing in
+            "\(sharing.map(\.displayName).joined(separator: " and ")) all read the MIS copy \(path); each school needs its own copy (check schools[].source.path)"
+        }
     }
 
     /// The one school a command needs, or a usage error listing them.

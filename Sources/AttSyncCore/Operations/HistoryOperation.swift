@@ -15,7 +15,11 @@ package enum HistoryOperation {
             throw StateError.noSuchSubmission(id: id)
         }
         let (record, body, attempts) = try store.submission(id: id)
-        guard let school = context.schools.first(where: { $0.urn == record.urn }) else { throw StateError.noSuchSubmission(id: id) }
+        guard let school = context.schools.first(where: { $0.urn == record.urn }) else {
+            let configured = context.configuration.schools.first { $0.urn == record.urn }
+            throw UsageError.submissionOfAnotherSchool(
+                id: id, school: configured?.displayName ?? "URN \(record.urn)", configured: configured != nil)
+        }
         context.console.result(
             json
                 ? HistoryRenderer.showJSON(record, body: body, attempts: attempts) + "\n"

@@ -72,7 +72,13 @@ package enum SendOperation {
     ) throws {
         let console = context.console
         let history = try store.acceptedHistory(urn: school.urn, timeZone: context.configuration.timeZone)
-        guard history.consent.isInForce else { throw SendError.noConsent(school: school.displayName, urn: school.urn) }
+        guard history.consent.isInForce else {
+            if let retired = history.consent.retiredByService {
+                throw SendError.consentRemovedByService(
+                    school: school.displayName, urn: school.urn, on: localTime(retired.at, context.configuration.timeZone))
+            }
+            throw SendError.noConsent(school: school.displayName, urn: school.urn)
+        }
         let run = try SchoolRun.prepare(school: school, configuration: context.configuration, runDate: runDate, history: history)
         let payload = run.payload
         switch run.decision(force: force) {

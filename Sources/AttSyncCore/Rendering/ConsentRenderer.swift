@@ -7,6 +7,9 @@ enum ConsentRenderer {
         var out = "\(school.displayName): "
         if let current = history.inForce {
             out += "consent given by \(current.by) on \(localTime(current.at, timeZone)); send will send\n"
+        } else if let retired = history.retiredByService {
+            out +=
+                "no consent: the DfE answered on \(localTime(retired.at, timeZone)) that its attendance service is retired (HTTP 410); send will not send\n"
         } else {
             out += "no consent; send will not send (give it with: attsync consent give --by \"NAME\" --school \(school.urn))\n"
         }

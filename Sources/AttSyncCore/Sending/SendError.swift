@@ -2,6 +2,8 @@
 package enum SendError: AttSyncError, Equatable {
     /// Consent has not been given (or was removed) for the school.
     case noConsent(school: String, urn: String)
+    /// Consent was removed when the DfE answered 410 (the service is retired) on `on`.
+    case consentRemovedByService(school: String, urn: String, on: String)
     /// The token endpoint refused the client (RFC 6749 §5.2): a configuration problem.
     case tokenRejected(status: Int, error: String?, description: String?)
     /// The token endpoint answered 200 with something that is not a usable token.
@@ -28,6 +30,9 @@ package enum SendError: AttSyncError, Equatable {
         case .noConsent(let school, let urn):
             return
                 "no consent to send for \(school): nothing was sent; a person with authority gives it with `attsync consent give --by \"NAME\" --school \(urn)`"
+        case .consentRemovedByService(let school, let urn, let on):
+            return
+                "the DfE answered on \(on) that its attendance service is retired (HTTP 410), so sending stopped for \(school) and nothing was sent; if the DfE opens a service again, point dfe.endpoint at it and give consent again with `attsync consent give --by \"NAME\" --school \(urn)`"
         case .tokenRejected(let status, let error, let description):
             let code = error.map { " \($0)" } ?? ""
             let words = description.map { ": \($0)" } ?? ""
@@ -76,7 +81,7 @@ package enum SendError: AttSyncError, Equatable {
 
     package var exitStatus: ExitStatus {
         switch self {
-        case .noConsent: return .noPermission
+        case .noConsent, .consentRemovedByService: return .noPermission
         case .tokenRejected, .tls, .redirected, .unauthorised, .forbidden, .endpointWrong: return .configuration
         case .tokenResponseInvalid, .gaveUp: return .temporaryFailure
         case .rejected: return .dataError

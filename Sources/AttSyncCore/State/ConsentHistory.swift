@@ -16,4 +16,10 @@ package struct ConsentHistory: Sendable, Equatable {
         return events.reversed().prefix { $0.action == .given }.last
     }
 
+    /// The removal that ended consent when the DfE answered 410 (its service is retired), when that is the
+    /// latest change: such a school is not told merely to "give consent".
+    package var retiredByService: ConsentEvent? {
+        guard let last = events.last, last.action == .removed, last.by == StateStore.retiredBy else { return nil }
+        return last
+    }
 }

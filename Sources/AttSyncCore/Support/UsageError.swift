@@ -6,6 +6,11 @@ package enum UsageError: AttSyncError, Equatable {
     case oneSchoolRequired(command: String, known: [String])
     /// `--by` was given an empty name.
     case emptyName
+    /// A consent change in a configuration of several schools names neither `--school` nor `--all-schools`.
+    case consentNeedsSchools(known: [String])
+    /// `history show` names a submission of a school that `--school` left out, or that the configuration
+    /// does not list.
+    case submissionOfAnotherSchool(id: Int64, school: String, configured: Bool)
 
     package var description: String {
         switch self {
@@ -15,6 +20,13 @@ package enum UsageError: AttSyncError, Equatable {
             return "\(command) needs one school: add --school with one of \(known.joined(separator: ", "))"
         case .emptyName:
             return "--by needs the name of the person giving or removing consent"
+        case .consentNeedsSchools(let known):
+            return
+                "the configuration lists \(known.count) schools: consent is given by each school, so name one with --school (\(known.joined(separator: ", "))), or give --all-schools when the person has authority for every one"
+        case .submissionOfAnotherSchool(let id, let school, let configured):
+            return configured
+                ? "submission \(id) is of \(school), not of the school chosen with --school; leave --school out or name that school"
+                : "submission \(id) is of \(school), which this configuration does not list"
         }
     }
 
