@@ -36,7 +36,7 @@ package enum Catalogue {
         ("Y3", "unable to attend: part of the school premises closed", .notCounted, false),
         ("Y4", "unable to attend: whole school site unexpectedly closed", .notCounted, false),
         ("Y5", "unable to attend: in criminal justice detention", .notCounted, false),
-        ("Y6", "unable to attend: package health guidance or law", .notCounted, false),
+        ("Y6", "unable to attend: public health guidance or law", .notCounted, false),
         ("Y7", "unable to attend: any other unavoidable cause", .notCounted, false),
         ("G", "holiday not authorised", .unauthorisedAbsence, true),
         ("N", "reason not yet provided", .unauthorisedAbsence, true),

@@ -135,10 +135,11 @@ extension Configuration.DfE: Decodable {
 
 extension Configuration.Source: Decodable {
     package init(from decoder: any Decoder) throws {
-        let object = try ConfigObject(decoder, keys: ["path", "views"])
+        let object = try ConfigObject(decoder, keys: ["path", "views", "timeoutSeconds"])
         guard let path = try object.path("path") else { throw object.missing("path") }
         self.path = path
         views = try object.optional("views") ?? [:]
+        timeoutSeconds = try object.positive("timeoutSeconds") ?? Configuration.Defaults.sourceTimeoutSeconds
         for name in views.keys.sorted() where !Configuration.canonicalRelations.contains(name) {
             throw ConfigurationError.invalid(
                 key: object.keyPath("views") + "." + name,

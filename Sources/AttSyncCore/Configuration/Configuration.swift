@@ -25,6 +25,8 @@ package struct Configuration: Sendable, Equatable {
         package static let authMethod = AuthMethod.clientSecretPost
         package static let scope = "api://attendance/.default"
         package static let timeoutSeconds = 30.0
+        /// How long one read of a MIS copy may take: a large school takes well under a second.
+        package static let sourceTimeoutSeconds = 20.0
         package static let retry = Retry(attempts: 5, baseDelaySeconds: 2, maxDelaySeconds: 60, maxElapsedSeconds: 600)
     }
 
@@ -97,6 +99,8 @@ package struct Configuration: Sendable, Equatable {
         package var path: String
         /// Canonical relation name → SELECT, created as TEMP views.
         package var views: [String: String]
+        /// How long one read of the copy may take before the run stops with the view that does not finish.
+        package var timeoutSeconds: Double
     }
 
     package struct School: Sendable, Equatable {

@@ -28,7 +28,7 @@ package struct SchoolRun: Sendable {
         school: Configuration.School, configuration: Configuration, runDate: Day, history: AcceptedHistory?
     ) throws -> SchoolRun {
         let plan = RunPlan(runDate: runDate, window: configuration.window, history: history)
-        let source = try SourceDatabase(path: school.source.path, views: school.source.views)
+        let source = try SourceDatabase(path: school.source.path, views: school.source.views, timeoutSeconds: school.source.timeoutSeconds)
         let aggregator = Aggregator(codes: configuration.codes)
         let (catchUp, figures) = try source.read { snapshot in
             let catchUp =

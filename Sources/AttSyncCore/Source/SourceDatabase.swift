@@ -1,4 +1,5 @@
 import CSQLite
+import Dispatch
 import Foundation
 
 /// The school's MIS copy, opened read-only, with `source.views` applied and the canonical relations
@@ -19,11 +20,25 @@ package final class SourceDatabase {
     /// read tell whether something overwrote the file in place meanwhile. (A copy replaced by rename is
     /// harmless: both descriptors keep the old file.)
     private let watch: Int32
+    /// The relations defined by `source.views`, to name the culprit of a failed read.
+    private let views: Set<String>
+    /// How long one read may take (`schools[].source.timeoutSeconds`).
+    private let timeoutSeconds: Double
 
-    /// Opens the copy at `path` and creates `views` as TEMP views shadowing tables of the same name.
+    /// Opens the copy at `path`, creates `views` as TEMP views shadowing tables of the same name, and
+    /// checks the canonical relations.
+    ///
+    /// A copy in WAL mode without a `-wal` file beside it is opened immutable, so that nothing is written
+    /// beside it (a plain read-only open leaves `-wal` and `-shm` files behind, or fails in a folder
+    /// attsync cannot write). Every statement runs under an authorizer that refuses ATTACH, pragmas and
+    /// writes outside TEMP, and each view must be exactly one `SELECT`.
     /// - Throws: `SourceError`.
-    package init(path: String, views: [String: String]) throws(SourceError) {
+    package init(path: String, views: [String: String], timeoutSeconds: Double = Configuration.Defaults.sourceTimeoutSeconds)
+        throws(SourceError)
+    {
         self.path = path
+        self.views = Set(views.keys)
+        self.timeoutSeconds = timeoutSeconds
         let status: stat
         switch FileCheck.regularFile(path) {
         case .success(let found): status = found
@@ -33,8 +48,11 @@ package final class SourceDatabase {
         guard status.st_size > 0 else { throw .damaged(path: path, reason: "empty (0 bytes)") }
         watch = open(path, O_RDONLY | O_CLOEXEC)
         guard watch >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        let immutable = Self.isWAL(watch) && access(path + "-wal", F_OK) != 0
         do {
-            connection = try SQLiteConnection(path: path, mode: .readOnly, busyTimeoutMilliseconds: Self.busyTimeoutMilliseconds)
+            connection = try SQLiteConnection(
+                path: path, mode: immutable ? .readOnlyImmutable : .readOnly, busyTimeoutMilliseconds: Self.busyTimeoutMilliseconds)
+            connection.restrictToReading()
             _ = try connection.scalar("SELECT count(*) FROM sqlite_schema")
         } catch {
             close(watch)
@@ -42,8 +60,14 @@ package final class SourceDatabase {
         }
         for (name, select) in views.sorted(by: { $0.key < $1.key }) {
             do {
-                try connection.execute("CREATE TEMP VIEW \"\(name)\" AS \(select)")
+                guard try connection.isOneReadOnlyStatement(select) else {
+                    throw SourceError.brokenView(
+                        name: name, message: "it must be exactly one SELECT (no second statement after a ';', no pragma, no write)")
+                }
+                try connection.run("CREATE TEMP VIEW \"\(name)\" AS \(select)")
                 try connection.run("SELECT * FROM temp.\"\(name)\" LIMIT 0")
+            } catch let error as SourceError {
+                throw error
             } catch let error as SQLiteError {
                 let hint =
                     error.message.contains("circularly defined")
@@ -54,6 +78,13 @@ package final class SourceDatabase {
             }
         }
         try checkSchema()
+    }
+
+    /// Whether the file's header says WAL mode (bytes 18 and 19 of the header are 2).
+    private static func isWAL(_ descriptor: Int32) -> Bool {
+        var header = [UInt8](repeating: 0, count: 20)
+        let count = header.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, 20, 0) }
+        return count == 20 && header[18] == 2 && header[19] == 2
     }
 
     deinit { close(watch) }
@@ -87,15 +118,24 @@ package final class SourceDatabase {
     }
 
     /// Runs `body` inside one read transaction, so every query sees the same snapshot of the copy. The
-    /// snapshot is the only way to query the copy: whoever holds one is inside the transaction.
-    /// - Throws: `SourceError` for SQLite failures; errors thrown by `body` itself pass through.
+    /// snapshot is the only way to query the copy: whoever holds one is inside the transaction. The read
+    /// stops after `timeoutSeconds`, or at once on SIGTERM or SIGINT.
+    /// - Throws: `SourceError` for SQLite failures (`.tooSlow` naming the relation that does not finish,
+    ///   `.interrupted`); errors thrown by `body` itself pass through.
     /// - Throws: `SourceError.damaged` when the file was overwritten in place during the read: the
     ///   result could mix old and new pages, so none is given.
     package func read<T>(_ body: (SourceSnapshot) throws -> T) throws -> T {
         let before = fingerprint()
+        let deadline = DispatchTime.now() + timeoutSeconds
+        let stopper = Stopper { DispatchTime.now() > deadline || Interruption.shared.requested != nil }
+        connection.interrupt(when: stopper)
+        defer { connection.interrupt(when: nil) }
         let result: T
         do {
             result = try connection.transaction("DEFERRED") { try body(SourceSnapshot(connection: connection)) }
+        } catch let error as SQLiteError where error.primaryCode == SQLITE_INTERRUPT {
+            if let signal = Interruption.shared.signalName { throw SourceError.interrupted(path: path, signal: signal) }
+            throw SourceError.tooSlow(path: path, seconds: timeoutSeconds, culprit: slowRelation())
         } catch let error as SQLiteError {
             throw Self.classify(error, path: path)
         }
@@ -103,6 +143,23 @@ package final class SourceDatabase {
             throw SourceError.damaged(path: path, reason: "changed while it was being read (overwritten in place)")
         }
         return result
+    }
+
+    /// After a read ran out of time: the canonical relation that does not finish a plain count within a
+    /// few seconds, named as the user can fix it (`source.views.X`, or a view of the copy itself).
+    private func slowRelation() -> String? {
+        for (relation, _) in Self.canonicalColumns {
+            let deadline = DispatchTime.now() + min(timeoutSeconds, 5)
+            let stopper = Stopper { DispatchTime.now() > deadline || Interruption.shared.requested != nil }
+            connection.interrupt(when: stopper)
+            defer { connection.interrupt(when: nil) }
+            do {
+                _ = try connection.scalar("SELECT count(*) FROM \"\(relation)\"")
+            } catch {
+                return views.contains(relation) ? "source.views.\(relation)" : "\(relation) (a view inside the MIS copy)"
+            }
+        }
+        return nil
     }
 
     /// Maps an SQLite failure on the copy to what the user should do about it.
@@ -115,13 +172,14 @@ package final class SourceDatabase {
         case SQLITE_CORRUPT: return .damaged(path: path, reason: "damaged or truncated (\(error.message))")
         case SQLITE_IOERR: return .damaged(path: path, reason: "unreadable (\(error.message))")
         case SQLITE_BUSY, SQLITE_LOCKED: return .busy(path: path)
-        case SQLITE_CANTOPEN:
-            return .cannotOpen(
-                path: path,
-                reason:
-                    "\(error.message); if the copy is in WAL mode its folder must be writable by this user, or convert it with PRAGMA journal_mode=DELETE"
-            )
-        case SQLITE_PERM, SQLITE_AUTH, SQLITE_READONLY:
+        case SQLITE_FULL, SQLITE_NOMEM: return .outOfSpace(path: path, message: error.message)
+        case SQLITE_CANTOPEN, SQLITE_READONLY:
+            if access(path + "-wal", F_OK) == 0 || access(path + "-journal", F_OK) == 0 {
+                return .unfinishedWrite(path: path, message: error.message)
+            }
+            return .cannotOpen(path: path, reason: error.message)
+        case SQLITE_AUTH: return .refused(path: path)
+        case SQLITE_PERM:
             return .cannotOpen(path: path, reason: error.message)
         default: return .readFailed(path: path, message: error.message)
         }

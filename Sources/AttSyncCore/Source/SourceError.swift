@@ -14,7 +14,19 @@ package enum SourceError: AttSyncError, Equatable {
     case brokenView(name: String, message: String)
     /// Canonical tables or columns are missing (each entry names one).
     case missingSchema(path: String, missing: [String])
-    /// Any other SQLite failure while reading.
+    /// A program is part-way through writing the copy (a `-wal` or hot `-journal` file beside it) and
+    /// attsync cannot read it as it is.
+    case unfinishedWrite(path: String, message: String)
+    /// A read did not finish within `schools[].source.timeoutSeconds`; `culprit` names the relation
+    /// that does not finish, when one was found.
+    case tooSlow(path: String, seconds: Double, culprit: String?)
+    /// A view of the copy or of `source.views` uses what a read may not (a pragma, ATTACH, an extension).
+    case refused(path: String)
+    /// SIGTERM or SIGINT stopped the read.
+    case interrupted(path: String, signal: String)
+    /// SQLite ran out of temporary space or memory.
+    case outOfSpace(path: String, message: String)
+    /// A statement failed on the data itself (malformed JSON or an overflow inside a view, …).
     case readFailed(path: String, message: String)
 
     package var description: String {
@@ -34,8 +46,24 @@ package enum SourceError: AttSyncError, Equatable {
         case .missingSchema(let path, let missing):
             return
                 "the MIS copy \(path) lacks \(missing.joined(separator: ", ")); add them or map the copy's own tables with source.views (see docs/mis-schema.md)"
+        case .unfinishedWrite(let path, let message):
+            return
+                "the MIS copy \(path) is part-way through a write (a -wal or -journal file is beside it: \(message)); try again once the program writing it has finished, or have it write the copy elsewhere and rename it into place"
+        case .tooSlow(let path, let seconds, let culprit):
+            let which =
+                culprit.map { "\($0) does not finish; check it for a recursive or runaway query" }
+                ?? "check source.views and the copy's size"
+            return
+                "reading the MIS copy \(path) did not finish within \(secondsText(seconds)) s: \(which) (schools[].source.timeoutSeconds sets the limit)"
+        case .refused(let path):
+            return
+                "reading the MIS copy \(path) was refused: a view (in source.views or inside the copy) uses a pragma, ATTACH or an extension, which attsync does not allow; read only the copy's tables"
+        case .interrupted(let path, let signal):
+            return "stopped by \(signal) while reading the MIS copy \(path); nothing was sent"
+        case .outOfSpace(let path, let message):
+            return "reading the MIS copy \(path) ran out of temporary space or memory (\(message)); free some space and try again"
         case .readFailed(let path, let message):
-            return "reading the MIS copy \(path) failed: \(message)"
+            return "reading the MIS copy \(path) failed on its data: \(visible(message)); check source.views and the rows they read"
         }
     }
 
@@ -43,9 +71,10 @@ package enum SourceError: AttSyncError, Equatable {
         switch self {
         case .missing, .cannotOpen: return .noInput
         case .notADatabase, .missingSchema: return .dataError
-        case .damaged, .busy: return .temporaryFailure
-        case .brokenView: return .configuration
-        case .readFailed: return .software
+        case .damaged, .busy, .unfinishedWrite, .interrupted, .outOfSpace: return .temporaryFailure
+        case .brokenView, .refused: return .configuration
+        case .tooSlow(_, _, let culprit): return culprit?.hasPrefix("source.views.") == true ? .configuration : .dataError
+        case .readFailed: return .dataError
         }
     }
 }

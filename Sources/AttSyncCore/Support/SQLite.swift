@@ -30,6 +30,9 @@ final class SQLiteConnection {
     enum Mode {
         /// Never writes, never creates (the MIS copy).
         case readOnly
+        /// Never writes, never creates, and takes the file as unchanging: no locks and no `-shm` or `-wal`
+        /// beside it (a WAL copy without a `-wal` file, which a plain read-only open would leave them beside).
+        case readOnlyImmutable
         /// Creates the file when missing (the state database).
         case readWriteCreate
     }
@@ -38,10 +41,14 @@ final class SQLiteConnection {
     /// - Throws: `SQLiteError` when SQLite cannot open it (for `readOnly`, a missing file is an error).
     init(path: String, mode: Mode, busyTimeoutMilliseconds: Int32) throws(SQLiteError) {
         var pointer: OpaquePointer?
-        let flags =
-            (mode == .readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
-            | SQLITE_OPEN_NOMUTEX
-        let result = sqlite3_open_v2(path, &pointer, flags, nil)
+        let flags: Int32
+        let name: String
+        switch mode {
+        case .readOnly: (flags, name) = (SQLITE_OPEN_READONLY, path)
+        case .readOnlyImmutable: (flags, name) = (SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, Self.uri(path) + "?immutable=1")
+        case .readWriteCreate: (flags, name) = (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, path)
+        }
+        let result = sqlite3_open_v2(name, &pointer, flags | SQLITE_OPEN_NOMUTEX, nil)
         guard let pointer else { throw SQLiteError(code: result, message: "out of memory") }
         guard result == SQLITE_OK else {
             let error = SQLiteError(code: sqlite3_extended_errcode(pointer), message: String(cString: sqlite3_errmsg(pointer)))
@@ -53,13 +60,71 @@ final class SQLiteConnection {
         sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit {
+        sqlite3_progress_handler(handle, 0, nil, nil)
+        sqlite3_close_v2(handle)
+    }
+
+    /// `file:` URI of an absolute or relative path, every byte outside the unreserved set and `/`
+    /// percent-encoded (a `?` or `#` in a folder name must not start the query).
+    private static func uri(_ path: String) -> String {
+        var out = "file:"
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default: out += String(format: "%%%02X", byte)
+            }
+        }
+        return out
+    }
+
+    /// Whether `sql` is exactly one statement that only reads (a `SELECT` or `WITH … SELECT`): nothing
+    /// after it but white space and comments, nothing it could write, attach or configure.
+    /// - Throws: `SQLiteError` when it does not compile.
+    func isOneReadOnlyStatement(_ sql: String) throws(SQLiteError) -> Bool {
+        var statement: OpaquePointer?
+        var tail: UnsafePointer<CChar>?
+        let utf8 = Array(sql.utf8CString)
+        return try utf8.withUnsafeBufferPointer { buffer throws(SQLiteError) -> Bool in
+            guard let base = buffer.baseAddress else { return false }
+            guard sqlite3_prepare_v2(handle, base, -1, &statement, &tail) == SQLITE_OK else { throw lastError() }
+            defer { sqlite3_finalize(statement) }
+            guard let statement, sqlite3_stmt_readonly(statement) != 0, sqlite3_stmt_isexplain(statement) == 0 else { return false }
+            guard let tail, tail.pointee != 0 else { return true }
+            var next: OpaquePointer?
+            guard sqlite3_prepare_v2(handle, tail, -1, &next, nil) == SQLITE_OK else { throw lastError() }
+            defer { sqlite3_finalize(next) }
+            return next == nil  // only white space and comments remain
+        }
+    }
+
+    /// The connection's last error.
+    func lastError() -> SQLiteError {
+        SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)))
+    }
+
+    /// Refuses, at compile time of every statement from now on, what a read of the MIS copy never needs:
+    /// ATTACH and DETACH, pragmas other than `table_info`, loading extensions, and creating, altering or
+    /// dropping anything outside the TEMP schema (attsync's own tables and views live there).
+    func restrictToReading() {
+        sqlite3_set_authorizer(handle, readOnlyAuthorizer, nil)
+    }
+
+    /// Makes every statement stop with `SQLITE_INTERRUPT` once `stop()` answers true (checked every few
+    /// thousand virtual-machine steps); nil removes it.
+    func interrupt(when stop: Stopper?) {
+        guard let stop else {
+            sqlite3_progress_handler(handle, 0, nil, nil)
+            return
+        }
+        sqlite3_progress_handler(handle, 10_000, progressCallback, Unmanaged.passUnretained(stop).toOpaque())
+    }
 
     /// Runs one or more statements without parameters or results (schema, pragmas, BEGIN/COMMIT).
     func execute(_ sql: String) throws(SQLiteError) {
-        guard sqlite3_exec(handle, sql, nil, nil, nil) == SQLITE_OK else {
-            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)))
-        }
+        guard sqlite3_exec(handle, sql, nil, nil, nil) == SQLITE_OK else { throw lastError() }
     }
 
     /// Runs one statement with bound values, calling `row` for each result row.
@@ -187,3 +252,36 @@ struct SQLiteRow {
         return Array(UnsafeRawBufferPointer(start: pointer, count: count))
     }
 }
+
+/// Decides when a long statement stops (`SQLiteConnection.interrupt(when:)`). The caller keeps it alive
+/// while it is installed.
+final class Stopper {
+    let shouldStop: () -> Bool
+    init(_ shouldStop: @escaping () -> Bool) { self.shouldStop = shouldStop }
+}
+
+private let progressCallback: @convention(c) (UnsafeMutableRawPointer?) -> Int32 = { context in
+    guard let context else { return 0 }
+    return Unmanaged<Stopper>.fromOpaque(context).takeUnretainedValue().shouldStop() ? 1 : 0
+}
+
+private let readOnlyAuthorizer:
+    @convention(c) (
+        UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?
+    ) -> Int32 = { _, action, first, _, _, _ in
+        let name = first.map { String(cString: $0) }
+        switch action {
+        case SQLITE_ATTACH, SQLITE_DETACH, SQLITE_CREATE_TABLE, SQLITE_CREATE_INDEX, SQLITE_CREATE_TRIGGER, SQLITE_CREATE_VIEW,
+            SQLITE_DROP_TABLE, SQLITE_DROP_INDEX, SQLITE_DROP_TRIGGER, SQLITE_DROP_VIEW, SQLITE_ALTER_TABLE, SQLITE_CREATE_VTABLE,
+            SQLITE_DROP_VTABLE:
+            return SQLITE_DENY
+        case SQLITE_PRAGMA:
+            return name == "table_info" ? SQLITE_OK : SQLITE_DENY
+        case SQLITE_FUNCTION:
+            return name == "load_extension" ? SQLITE_DENY : SQLITE_OK
+        default:
+            // Row changes are left to the read-only open: SQLite itself reports reads of its schema as
+            // updates of sqlite_master, and attsync's own tables are TEMP.
+            return SQLITE_OK
+        }
+    }

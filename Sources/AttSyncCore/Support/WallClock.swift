@@ -12,8 +12,9 @@ package protocol WallClock: Sendable {
 package struct SystemClock: WallClock {
     package init() {}
     package func now() -> Date { Date() }
+    /// Ends early when SIGTERM or SIGINT asks the run to stop.
     package func sleep(seconds: Double) {
         guard seconds > 0 else { return }
-        Thread.sleep(forTimeInterval: seconds)
+        Interruption.shared.sleep(seconds: seconds)
     }
 }
