@@ -1,4 +1,6 @@
 /// A problem with the state directory, its lock or its database.
+///
+/// A state failure stops the whole run, not just one school: nothing may be sent without its record.
 package enum StateError: AttSyncError, Equatable {
     /// The state directory cannot be created.
     case cannotCreateDirectory(path: String, reason: String)
@@ -47,6 +49,7 @@ package enum StateError: AttSyncError, Equatable {
         }
     }
 
+    /// 73 for the directory, 74 for the database, 75 when another process holds it, 64 for an unknown id.
     package var exitStatus: ExitStatus {
         switch self {
         case .cannotCreateDirectory: return .cannotCreate
