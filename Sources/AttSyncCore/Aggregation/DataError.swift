@@ -13,7 +13,7 @@ package enum DataError: AttSyncError, Equatable {
     package struct Problem: Equatable, Sendable {
         /// What is wrong, e.g. "attendance_marks rows with a session other than AM or PM".
         package var what: String
-        /// Rows with this problem; pupil-days for enrolment ties.
+        /// Rows with this problem (for ties, enrolment rows; `what` then says how many pupils).
         package var count: Int
         /// A few offending rows, described without pupil identifiers.
         /// At most `Aggregator.exampleCount`.

@@ -18,7 +18,8 @@ struct JSONSyntax {
     private let bytes: [UInt8]
     private var index = 0
 
-    /// - Throws: `JSONSyntaxError` at the first error; an empty file and text after the value are errors.
+    /// - Throws: `JSONSyntaxError` at the first error; a BOM, invalid UTF-8, an empty file and text after the
+    ///   value are errors too.
     static func check(_ bytes: [UInt8]) throws(JSONSyntaxError) {
         var parser = JSONSyntax(bytes: bytes)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {

@@ -140,7 +140,7 @@ package final class TokenProvider {
 /// byte of the UTF-8 as `%XX`.
 ///
 /// Stricter than RFC 3986's unreserved set (`~` is encoded too), as HTML's form encoding is; the token
-/// endpoint decodes either, and both client authentication methods use this one function.
+/// endpoint decodes either. The form body uses it; `basicEncode` builds on it for the Basic header.
 package func formEncode(_ text: String) -> String {
     var out = ""
     for byte in text.utf8 {

@@ -49,7 +49,9 @@ package enum StateError: AttSyncError, Equatable {
         }
     }
 
-    /// 73 for the directory, 74 for the database, 75 when another process holds it, 64 for an unknown id.
+    /// 73 when the directory cannot be made, 77 when the directory, a link or the file's owner is the problem
+    /// (a `chmod`, a removal or another user is the fix), 74 for the database, 75 when another process holds
+    /// it, 64 for an unknown id.
     package var exitStatus: ExitStatus {
         switch self {
         case .cannotCreateDirectory: return .cannotCreate

@@ -24,7 +24,8 @@ package enum ExitStatus: Int32, Sendable {
     /// Try again later: network, DfE busy or down, a token that would not come, the MIS copy being refreshed,
     /// truncated or locked, the state database locked, another run holding the lock. The next run sends what is pending.
     case temporaryFailure = 75
-    /// No consent for a school, or a secret file readable (or the configuration writable) by group or others.
+    /// No consent for a school; a secret file readable, or the configuration or state directory writable, by
+    /// group or others; a symbolic link in the state directory; a state database this user cannot read.
     case noPermission = 77
     /// The configuration is wrong or refused: an invalid key, a broken `source.views` SELECT, the OAuth client
     /// refused, a certificate not trusted, a redirect, HTTP 401 twice, 403, 404 or 405.

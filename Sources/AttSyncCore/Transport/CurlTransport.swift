@@ -1,8 +1,8 @@
 import CCurl
 import Foundation
 
-/// The real transport: libcurl, one easy handle reused for every request of a run (connections are kept
-/// alive between them).
+/// The real transport: libcurl, one easy handle reused for every request of a run, each request on a fresh
+/// connection that is closed after it (see `CURLOPT_FRESH_CONNECT` in `send`).
 ///
 /// Security settings are fixed here and cannot be turned off: TLS 1.2 or later, peer and host verification,
 /// https only (plain http to loopback only, for tests), redirects never followed, a response size cap.
@@ -20,7 +20,7 @@ package final class CurlTransport: HTTPTransport {
     package static let responseLimit = 1 << 20
 
     /// The `CURL *` easy handle, owned: made in `init`, cleaned up in `deinit`. Reused after
-    /// `curl_easy_reset`, which keeps the connection cache, so a run's requests share a TLS connection.
+    /// `curl_easy_reset`; no connection outlives its request (`CURLOPT_FORBID_REUSE`), so nothing else carries over.
     private let handle: UnsafeMutableRawPointer
     /// `CURLOPT_ERRORBUFFER`, `CURL_ERROR_SIZE` bytes, owned: libcurl writes its detailed reason here during
     /// `curl_easy_perform`. It is an instance property because it must outlive every transfer on the handle.

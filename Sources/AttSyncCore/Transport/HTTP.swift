@@ -59,7 +59,7 @@ package struct HTTPResponse: Sendable, Equatable {
 /// Sends one request and returns the response: the seam between sending logic and the network.
 /// `CurlTransport` is the real one; tests of retry and token logic script their own.
 ///
-/// A class protocol because the real transport owns a libcurl handle and keeps connections alive across
+/// A class protocol because the real transport owns a libcurl handle and its error buffer across
 /// requests; one instance serves the whole run, token requests and POSTs alike.
 package protocol HTTPTransport: AnyObject {
     /// - Throws: `TransportError` when no HTTP answer came; any status, 4xx and 5xx included, is a response.
