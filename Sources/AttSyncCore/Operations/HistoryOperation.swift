@@ -12,8 +12,8 @@ package enum HistoryOperation {
     }
 
     /// Prints one submission in full: every attempt, every DfE error with its path, and the exact body.
-    /// - Throws: `StateError.noSuchSubmission` for an unknown id, or one of a school not in `context.schools`
-    ///   (so `--school` limits what can be shown).
+    /// - Throws: `StateError.noSuchSubmission` for an unknown id; `UsageError.submissionOfAnotherSchool` for one
+    ///   of a school that `--school` left out or the configuration no longer lists.
     package static func show(_ context: Context, id: Int64, json: Bool) throws {
         guard let store = try StateStore.openExisting(directory: context.configuration.stateDirectory) else {
             throw StateError.noSuchSubmission(id: id)

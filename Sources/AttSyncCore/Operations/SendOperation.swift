@@ -72,7 +72,8 @@ package enum SendOperation {
     }
 
     /// One school: consent, the run, the decision, the submission row, delivery, the outcome.
-    /// - Throws: `SendError.noConsent`, `SourceError`, `DataError`, `SubmissionFailed`, or `StateError`.
+    /// - Throws: `SendError.noConsent` or `.consentRemovedByService`, `SourceError`, `DataError`,
+    ///   `SubmissionFailed`, or `StateError`.
     private static func send(
         _ school: Configuration.School, runDate: Day, force: Bool, context: Context, store: StateStore, submitter: Submitter,
         environment: Environment

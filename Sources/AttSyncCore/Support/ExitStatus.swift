@@ -5,7 +5,8 @@
 package enum ExitStatus: Int32, Sendable {
     /// Sent and accepted (✓ or ⚠), nothing to send, or nothing changed since the last accepted submission.
     case success = 0
-    /// The command line is wrong: an unknown `--school`, an empty `--by`, `history show` of an unknown id.
+    /// The command line is wrong: an unknown `--school`, an empty `--by`, consent for several schools without
+    /// `--all-schools`, `history show` of an unknown id or of another school's submission.
     case usage = 64
     /// Invalid rows or unknown codes in the MIS copy, a copy that is not a database or lacks canonical
     /// columns, or a body the DfE rejected (HTTP 400, 413, 422…): a person must fix the data; retrying gives the same.
