@@ -10,8 +10,8 @@ package struct AttemptRecord: Sendable, Equatable, Codable {
     package enum Kind: String, Sendable, Codable { case token, post }
 
     package var kind: Kind
-    /// 1 for the first request of its kind in this delivery.
-    /// Counted per retry loop: a token fetch after a 401 starts again at 1.
+    /// 1 for the first request of its retry loop, not of the delivery:
+    /// each token fetch (after a 401, or when the token expires) starts again at 1.
     package var number: Int
     /// When the attempt began (the injected clock), for a POST before any token fetch it needed; stored in UTC.
     package var startedAt: Date
