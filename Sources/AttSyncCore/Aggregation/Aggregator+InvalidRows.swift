@@ -3,6 +3,8 @@
 /// by pupil identifier.
 extension Aggregator {
     /// Enrolment rows that cannot be placed in time or in a national year group (the whole table).
+    /// Each row is reported under its first problem only, in the order of the CASE.
+    /// - Throws: `SQLiteError`.
     func invalidEnrolments(_ db: SQLiteConnection) throws -> [DataError.Problem] {
         try problems(
             db,
@@ -27,6 +29,9 @@ extension Aggregator {
 
     /// Marks whose date is not a real `YYYY-MM-DD` date, anywhere in the table: such a mark could belong
     /// to any day, so no day can be trusted. Reads the distinct dates from the date index.
+    /// The grouping is done in SQL and each distinct date checked in Swift by `Day(iso:)`, the same test as
+    /// `--date` and `window.nonSchoolDays`; a date stored as a number is invalid too.
+    /// - Throws: `SQLiteError`.
     func invalidMarkDates(_ db: SQLiteConnection) throws -> [DataError.Problem] {
         var bad: [(value: SQLValue, count: Int)] = []
         try db.query("SELECT date, count(*) FROM attendance_marks GROUP BY date") { row in
@@ -37,6 +42,7 @@ extension Aggregator {
         guard !bad.isEmpty else { return [] }
         var examples: [String] = []
         for (value, _) in bad.prefix(Self.exampleCount) {
+            // `date = NULL` matches nothing, so a NULL date needs its own condition.
             let condition = value == .null ? "date IS NULL" : "date = ?1"
             try db.query(
                 "SELECT quote(date), quote(session), quote(code) FROM attendance_marks WHERE \(condition) LIMIT 1",
@@ -53,6 +59,9 @@ extension Aggregator {
     }
 
     /// Marks on the run's dates with a bad session, no code or no pupil.
+    /// Only the run's dates are checked: a bad session or code on another day does not stop today's send.
+    /// - Parameter daysJSON: the run's dates as a JSON array of `YYYY-MM-DD` text.
+    /// - Throws: `SQLiteError`.
     func invalidMarks(_ db: SQLiteConnection, _ daysJSON: SQLValue) throws -> [DataError.Problem] {
         try problems(
             db,
@@ -74,6 +83,8 @@ extension Aggregator {
 
     /// Enrolments that tie for a pupil's latest on some date of the run: the same start date in different
     /// year groups (rule 1). Counted as rows and pupils, however many dates each tie covers.
+    /// Needs `temp.attsync_covering`, so `stage` calls it after filling that table.
+    /// - Throws: `SQLiteError`.
     func enrolmentTies(_ db: SQLiteConnection) throws -> [DataError.Problem] {
         try problems(
             db,
@@ -97,6 +108,9 @@ extension Aggregator {
     }
 
     /// Sessions of one pupil recorded twice with different codes (duplicates through a view).
+    /// Needs `temp.attsync_marks`; the example lists the codes from the copy itself, since the staged table
+    /// keeps only one of them.
+    /// - Throws: `SQLiteError`.
     func conflictingMarks(_ db: SQLiteConnection) throws -> [DataError.Problem] {
         try problems(
             db,
@@ -110,6 +124,9 @@ extension Aggregator {
     }
 
     /// Runs a query of (problem, count, example) rows and keeps a few examples per problem.
+    /// `sql` must yield `what`, `total` and `example` columns, `total` being the same on every row of a problem;
+    /// `row_number()` keeps the first `exampleCount` examples of each.
+    /// - Throws: `SQLiteError`.
     private func problems(_ db: SQLiteConnection, _ sql: String, _ bindings: [SQLValue] = []) throws -> [DataError.Problem] {
         var found: [DataError.Problem] = []
         let limited = """

@@ -5,15 +5,24 @@ import Foundation
 /// SQLite does the row work (validation, on-roll resolution, de-duplication, mapping and `GROUP BY` over
 /// the indexed dates); Swift sees only a few hundred grouped rows and applies the code rules by date.
 /// Every query runs on a `SourceSnapshot`, so all of a run's queries see one state of the copy.
+///
+/// The third stage of the pipeline (source → figures): it returns plain values, so `Payload` and the
+/// renderers never see SQL. It writes only TEMP tables, which SQLite allows on the read-only connection:
+/// nothing reaches the copy's file.
 package struct Aggregator {
+    /// `codes.map` (applied in SQL before validation) and `codes.unknown` (fail or skip).
     package var codes: Configuration.Codes
 
     /// How many example rows each problem quotes.
+    /// Rule 6 of docs/mis-schema.md promises three: enough to find the rows, short enough for a cron mail.
     static let exampleCount = 3
 
     package init(codes: Configuration.Codes) { self.codes = codes }
 
     /// Aggregates `days` (ascending, without duplicates) and the run date's roll.
+    ///
+    /// The run date's roll is read even when the run date has no marks, because `totalNoOfPupils` is the roll
+    /// on the run date (docs/dfe-contract.md §2), whatever dates are sent.
     /// - Throws: `DataError` for invalid rows or unknown codes (under `fail`), `SQLiteError` for read failures
     ///   (`SourceDatabase.read` turns them into `SourceError`).
     package func aggregate(_ source: SourceSnapshot, days: [Day], runDate: Day) throws -> SchoolFigures {
@@ -21,6 +30,9 @@ package struct Aggregator {
     }
 
     /// The dates in `[from, end)` with at least one mark (for catch-up), ascending.
+    /// Compares the `date` text, which orders like dates for `YYYY-MM-DD`; malformed dates are dropped here and
+    /// reported by `aggregate` as invalid rows.
+    /// - Throws: `SQLiteError`.
     package func daysWithMarks(_ source: SourceSnapshot, from: Day, before end: Day) throws -> [Day] {
         var days: [Day] = []
         try source.connection.query(
@@ -42,8 +54,13 @@ package struct Aggregator {
     /// Checks rule 6 and fills the temporary tables: the pupils covering each date (`attsync_covering`), the
     /// roll with one year group per pupil and date (`attsync_roll`), and the marks of the dates with
     /// duplicates folded (`attsync_marks`). The names are attsync's own so that no MIS table is shadowed.
+    ///
+    /// Every check runs before anything is thrown, so one run lists every kind of invalid row at once rather
+    /// than one per attempt. The tables are dropped first so that a second `aggregate` on the same connection
+    /// starts clean.
     /// - Throws: `DataError.invalidRows` with every problem found.
     private func stage(_ db: SQLiteConnection, days: [Day], rollDays: [Day]) throws {
+        // The run's dates go in as one JSON array (`json_each`), never as interpolated text (habit 7).
         let daysJSON = SQLValue.text(jsonArray(days.map(\.description)))
         let rollDaysJSON = SQLValue.text(jsonArray(rollDays.map(\.description)))
 
@@ -101,12 +118,14 @@ package struct Aggregator {
     private func rollAndCopies(_ db: SQLiteConnection, rollDays: [Day]) throws -> [Day: DayFigures] {
 
         var figures = Dictionary(uniqueKeysWithValues: rollDays.map { ($0, DayFigures(day: $0)) })
+        // Year group → pupils on roll, per date (rule 1: each pupil once, in the year group of the latest start).
         try db.query("SELECT day, year_group, count(*) FROM temp.attsync_roll GROUP BY day, year_group") { row in
             guard let day = row.text(0).flatMap(Day.init(iso:)), let yearGroup = row.text(1) else { return }
             figures[day]?.onRoll[yearGroup] = row.int(2)
         }
         try db.query(
             """
+            // Pupil-days covered in more than one year group: the preview's "overlapping enrolments" (rule 1).
             SELECT day, count(*) FROM (
                 SELECT day, pupil_id FROM temp.attsync_covering GROUP BY day, pupil_id HAVING count(DISTINCT year_group) > 1)
             GROUP BY day
@@ -117,6 +136,7 @@ package struct Aggregator {
         }
         try db.query(
             """
+            // Rule 7: each extra copy of a pupil's mark for a session, to report; the mark itself is counted once.
             SELECT day, session, sum(copies - 1) FROM temp.attsync_marks WHERE copies > 1 GROUP BY day, session
             """
         ) { row in
@@ -132,6 +152,7 @@ package struct Aggregator {
     /// - Throws: `DataError.unknownCodes` under `codes.unknown: "fail"`.
     private func tallyMarks(_ db: SQLiteConnection, into figures: inout [Day: DayFigures]) throws {
         // Rules 2–5, grouped: year group as at the mark's date (NULL: not on roll), code after codes.map.
+        // Code as recorded → where it was seen; thrown as one error after every row is read (rule 4, "fail").
         var unknown: [String: DataError.UnknownCode] = [:]
         try db.query(
             """
@@ -147,10 +168,13 @@ package struct Aggregator {
             else { return }
             let yearGroup = row.text(2)
             let count = row.int(5)
+            // Each row adds to `read`, then to exactly one of counted, not on roll or skipped (rule 8's identity);
+            // under "fail" an unknown code adds to none, but the run then stops.
             var tally = figures[day]?[session] ?? SessionFigures()
             tally.read += count
             if !Catalogue.codeSet(on: day).contains(national) {
                 if codes.unknown == .skip {
+                    // A skipped mark of a pupil on roll still means the register was taken for them: not "unmarked".
                     tally.skipped[recorded, default: 0] += count
                     if let yearGroup { tally.markedOnRoll[yearGroup, default: 0] += count }
                 } else {
@@ -166,6 +190,7 @@ package struct Aggregator {
                 tally.counted += count
                 tally.markedOnRoll[yearGroup, default: 0] += count
                 tally.counts[yearGroup, default: [:]][national, default: 0] += count
+                // Rule 5: `/` in PM or `\` in AM is counted as recorded, and reported.
                 if national == Catalogue.presentMark(for: session == .am ? .pm : .am) { tally.wrongSession += count }
             } else {
                 tally.notOnRoll += count
@@ -173,6 +198,7 @@ package struct Aggregator {
             figures[day]?[session] = tally
         }
         guard unknown.isEmpty else {
+            // Most frequent first, then by code: the message leads with what matters most.
             throw DataError.unknownCodes(unknown.values.sorted { ($0.count, $1.code) > ($1.count, $0.code) })
         }
     }

@@ -1,5 +1,8 @@
 /// Source data that cannot be sent as it is. Messages give counts and examples (dates, sessions, codes,
 /// year groups), never pupil identifiers.
+///
+/// Always exit 65, and nothing is sent for the school: a person must fix the copy or the configuration,
+/// and running again without that gives the same answer.
 package enum DataError: AttSyncError, Equatable {
     /// Rows that break the rules of docs/mis-schema.md, grouped by problem.
     case invalidRows([Problem])
@@ -10,17 +13,22 @@ package enum DataError: AttSyncError, Equatable {
     package struct Problem: Equatable, Sendable {
         /// What is wrong, e.g. "attendance_marks rows with a session other than AM or PM".
         package var what: String
+        /// Rows with this problem (for ties, enrolment rows; `what` then says how many pupils).
         package var count: Int
         /// A few offending rows, described without pupil identifiers.
+        /// At most `Aggregator.exampleCount`.
         package var examples: [String]
     }
 
     /// One unknown code with where it was seen.
     package struct UnknownCode: Equatable, Sendable {
+        /// As recorded in the copy, before mapping.
         package var code: String
         /// The national code `codes.map` turned it into, when it was mapped.
         package var mappedTo: String?
+        /// Marks with this code, over every date of the run.
         package var count: Int
+        /// The dates it was seen on, each once; the message shows the first five.
         package var days: [Day]
     }
 

@@ -8,9 +8,11 @@ package struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Days since 1970-01-01 (negative before it).
     package let ordinal: Int
 
+    /// The date `ordinal` days after 1970-01-01. Unchecked: the other initialisers are the ones that validate.
     package init(ordinal: Int) { self.ordinal = ordinal }
 
     /// A date from its parts; nil when the parts do not name a real date.
+    /// Years 1–9999 only: four digits is what `YYYY-MM-DD` can hold and what `description` prints.
     package init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
             (1...Day.daysIn(month: month, year: year)).contains(day)
@@ -19,6 +21,9 @@ package struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// Parses exactly `YYYY-MM-DD` (ten characters, a real date); anything else is nil.
+    ///
+    /// No surrounding spaces, no time part, no `2026-1-7`, no 31 April: the same test decides an MIS date
+    /// (docs/mis-schema.md rule 6), a `window.nonSchoolDays` entry and a `--date` argument.
     package init?(iso text: String) {
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
@@ -35,6 +40,7 @@ package struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// The civil date of `instant` in `timeZone` (a run at 00:30 BST on 1 July is 1 July in London).
+    /// The one place a time zone meets a date: everything after works on civil dates.
     package init(containing instant: Date, in timeZone: TimeZone) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
@@ -42,6 +48,8 @@ package struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         ordinal = Day.ordinal(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)
     }
 
+    /// Year, month (1–12) and day (1–31), computed from the ordinal without Foundation's calendar, so the
+    /// answer never depends on a time zone.
     package var parts: (year: Int, month: Int, day: Int) {
         // Howard Hinnant's civil_from_days.
         let z = ordinal + 719_468
@@ -56,8 +64,10 @@ package struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// ISO weekday: 1 Monday … 7 Sunday.
+    /// 1970-01-01 was a Thursday (4); the double modulo keeps dates before 1970 right.
     package var weekday: Int { ((ordinal % 7 + 7 + 3) % 7) + 1 }
 
+    /// Saturday or Sunday: never a school day, whatever `window.nonSchoolDays` says.
     package var isWeekend: Bool { weekday >= 6 }
 
     package func adding(days: Int) -> Day { Day(ordinal: ordinal + days) }
@@ -78,6 +88,7 @@ package struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     package static func < (lhs: Day, rhs: Day) -> Bool { lhs.ordinal < rhs.ordinal }
 
+    /// Days since 1970-01-01 of a valid date: the inverse of `parts` (proleptic Gregorian calendar).
     private static func ordinal(year: Int, month: Int, day: Int) -> Int {
         // Howard Hinnant's days_from_civil.
         let y = month <= 2 ? year - 1 : year
@@ -88,6 +99,7 @@ package struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return era * 146_097 + doe - 719_468
     }
 
+    /// Days in `month` of `year`, with Gregorian leap years (2000 has 29 February, 2100 does not).
     private static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

@@ -5,11 +5,15 @@
 /// only place codes are spelled out.
 package enum Catalogue {
     /// The date the 2024 regulations' code set came into force.
+    /// A mark dated before it is validated against `codesBefore2024`, on or after it against `codes2024`: a run
+    /// that crosses it validates each day by its own rules (docs/attendance-codes.md).
     package static let changeOver2024 = Day(year: 2024, month: 8, day: 19)!
 
+    /// One line of the tables below; `possible` is `AttendanceCode.possibleSession`.
     private typealias Row = (code: String, meaning: String, category: AttendanceCategory, possible: Bool)
 
     /// The 2024 table, in payload order.
+    /// Spelled as in docs/attendance-codes.md, whose order is the payload order: change one, change both.
     private static let rows2024: [Row] = [
         ("/", "present, morning registration", .present, true),
         ("\\", "present, afternoon registration", .present, true),
@@ -65,6 +69,7 @@ package enum Catalogue {
     package static let codes2024 = CodeSet(inForceFrom: changeOver2024, codes: codes(rows2024))
 
     /// Codes in force before 19 August 2024.
+    /// The 2024 table without `newIn2024`, followed by `droppedIn2024`: that is the old payload order.
     package static let codesBefore2024 = CodeSet(
         inForceFrom: nil, codes: codes(rows2024.filter { !newIn2024.contains($0.code) } + droppedIn2024))
 
@@ -72,14 +77,19 @@ package enum Catalogue {
     package static func codeSet(on day: Day) -> CodeSet { day < changeOver2024 ? codesBefore2024 : codes2024 }
 
     /// Whether `code` is national on some date (used to check `codes.map` targets).
+    /// A target that is national only before 2024 (such as `H`) is accepted here; marks mapped to it after
+    /// the change-over are then reported as unknown on their dates, naming the mapping.
     package static func isNationalCode(_ code: String) -> Bool {
         codes2024.contains(code) || codesBefore2024.contains(code)
     }
 
     /// The present mark of each session: `/` belongs to AM, `\` to PM.
+    /// The aggregation counts the other session's mark as "wrong session" (mis-schema rule 5).
     package static func presentMark(for session: Session) -> String { session == .am ? "/" : "\\" }
 
     /// National Curriculum year groups in payload order. `M` (mixed) is valid for a class, never a pupil.
+    /// The payload's year-group order (docs/dfe-contract.md §2) and the list `enrolments.year_group` is
+    /// checked against (mis-schema rule 6), so `M` in `enrolments` is an invalid row.
     package static let yearGroups: [String] = ["E1", "E2", "N1", "N2", "R"] + (1...14).map(String.init) + ["X"]
 
 }

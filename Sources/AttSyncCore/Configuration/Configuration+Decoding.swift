@@ -1,6 +1,12 @@
 import Foundation
 
+/// The decoding of each part of the configuration, with its defaults (`Configuration.Defaults`) and the
+/// checks on its values. Each init opens a `ConfigObject` with its allowed keys, so unknown keys fail.
 extension Configuration: Decodable {
+    /// The top level: `version` must be 1 (absent means 1), `dfe` and `schools` are required, and each URN
+    /// may appear once.
+    /// - Throws: `ConfigurationError` naming the key; `DecodingError` for a value of the wrong type, which
+    ///   `Configuration.load` words with its key path.
     package init(from decoder: any Decoder) throws {
         let object = try ConfigObject(
             decoder,
@@ -25,6 +31,7 @@ extension Configuration: Decodable {
         dfe = try object.required("dfe")
         schools = try object.required("schools")
         guard !schools.isEmpty else { throw object.invalid("schools", "at least one school is required") }
+        // URN → index of its first school, so that a duplicate names both places.
         var seen: [String: Int] = [:]
         for (index, school) in schools.enumerated() {
             if let first = seen[school.urn] {
@@ -38,6 +45,8 @@ extension Configuration: Decodable {
 }
 
 extension Configuration.Window: Decodable {
+    /// `schoolDays` 1–366 (default 8), `catchUpSchoolDays` 0–366 (default 20; 0 turns catch-up off),
+    /// `nonSchoolDays` real `YYYY-MM-DD` dates (a weekend date may be listed and changes nothing).
     package init(from decoder: any Decoder) throws {
         let object = try ConfigObject(decoder, keys: ["schoolDays", "nonSchoolDays", "catchUpSchoolDays"])
         schoolDays = try object.integer("schoolDays") ?? Configuration.Defaults.schoolDays
@@ -62,6 +71,8 @@ extension Configuration.Window: Decodable {
 }
 
 extension Configuration.Codes: Decodable {
+    /// Each `map` key must be non-empty and each value a national code on some date; `unknown` is `fail`
+    /// (default) or `skip` (docs/mis-schema.md rule 4). Checked in key order so the error reported is stable.
     package init(from decoder: any Decoder) throws {
         let object = try ConfigObject(decoder, keys: ["map", "unknown"])
         map = try object.optional("map") ?? [:]
@@ -83,6 +94,9 @@ extension Configuration.Codes: Decodable {
 }
 
 extension Configuration.Token: Decodable {
+    /// `url` https (http to loopback for tests); `clientId` one line of printable text, because it is also
+    /// sent as the `api-client-app-id` header and a line break there would forge another header; `scope`
+    /// `api://attendance/.default` unless given (an empty one sends none); `authMethod` per docs/dfe-contract.md §1.
     package init(from decoder: any Decoder) throws {
         let object = try ConfigObject(decoder, keys: ["url", "clientId", "clientSecret", "scope", "authMethod"])
         url = try object.url("url")
@@ -103,6 +117,8 @@ extension Configuration.Token: Decodable {
 }
 
 extension Configuration.Retry: Decodable {
+    /// `attempts` at least 1 (default 5); delays in seconds, each in (0, 86400] (defaults 2, 60 and 600);
+    /// `maxDelaySeconds` not below `baseDelaySeconds` (docs/dfe-contract.md §4, "Retries").
     package init(from decoder: any Decoder) throws {
         let object = try ConfigObject(decoder, keys: ["attempts", "baseDelaySeconds", "maxDelaySeconds", "maxElapsedSeconds"])
         let defaults = Configuration.Defaults.retry
@@ -118,6 +134,8 @@ extension Configuration.Retry: Decodable {
 }
 
 extension Configuration.DfE: Decodable {
+    /// `endpoint` https (http to loopback for tests); `token` required; `subscriptionKey` an optional secret
+    /// reference; `caBundle` a path, whose content `Configuration.load` checks; `timeoutSeconds` default 30.
     package init(from decoder: any Decoder) throws {
         let object = try ConfigObject(
             decoder,
@@ -134,6 +152,8 @@ extension Configuration.DfE: Decodable {
 }
 
 extension Configuration.Source: Decodable {
+    /// `path` required; `views` may define only the canonical relations. A view's SELECT is checked only when
+    /// the copy is opened (`SourceDatabase`), since it needs the copy's own tables.
     package init(from decoder: any Decoder) throws {
         let object = try ConfigObject(decoder, keys: ["path", "views", "timeoutSeconds"])
         guard let path = try object.path("path") else { throw object.missing("path") }
@@ -149,6 +169,8 @@ extension Configuration.Source: Decodable {
 }
 
 extension Configuration.School: Decodable {
+    /// `urn` a JSON number or a string of six digits, 100000–999999, kept as text; `name` optional;
+    /// `source` required.
     package init(from decoder: any Decoder) throws {
         let object = try ConfigObject(decoder, keys: ["urn", "name", "source"])
         let urn: String
@@ -168,6 +190,9 @@ extension Configuration.School: Decodable {
 }
 
 extension SecretReference: Decodable {
+    /// `{"env": "NAME"}` or `{"file": "PATH"}`, exactly one of them.
+    /// - Throws: `ConfigurationError.inlineSecret` for a plain string, which can only be the secret itself
+    ///   written into the file; `.invalid` for any other shape.
     package init(from decoder: any Decoder) throws {
         if (try? decoder.singleValueContainer().decode(String.self)) != nil {
             throw ConfigurationError.inlineSecret(key: ConfigObject.keyPath(decoder.codingPath))

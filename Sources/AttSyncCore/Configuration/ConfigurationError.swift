@@ -1,4 +1,7 @@
 /// A problem with the configuration file or a secret it refers to.
+///
+/// Messages name the file or the key path and say what to change. Secret values never appear: only the
+/// key, the variable name or the file path.
 package enum ConfigurationError: AttSyncError, Equatable {
     /// The file could not be read (missing, a directory, a FIFO, no permission).
     case unreadable(path: String, reason: String)
@@ -7,6 +10,7 @@ package enum ConfigurationError: AttSyncError, Equatable {
     /// The file is not valid JSON.
     case syntax(path: String, line: Int, column: Int, message: String)
     /// A key holds a value that is not allowed.
+    /// `key` is the full path (`schools[0].source.path`, `(top level)`); `message` says what is wrong.
     case invalid(key: String, message: String)
     /// A secret is written into the file instead of referred to.
     case inlineSecret(key: String)
@@ -43,6 +47,7 @@ package enum ConfigurationError: AttSyncError, Equatable {
         }
     }
 
+    /// 77 when the fix is a `chmod`, 78 for everything else.
     package var exitStatus: ExitStatus {
         switch self {
         case .looseSecretPermissions, .looseConfigPermissions: return .noPermission

@@ -7,6 +7,9 @@ extension Configuration {
     /// Reads, checks and decodes the configuration file at `path`.
     ///
     /// The file must be a regular file (a FIFO would hang a read) that group and others cannot write.
+    ///
+    /// In order: the file's type and mode, its bytes, a strict syntax check (line and column, duplicate
+    /// keys), decoding (key paths, defaults, value checks), then the CA bundle. Secrets are not read here.
     /// - Throws: `ConfigurationError`, naming the file, the line and column of a syntax error, or the key path.
     package static func load(path: String) throws(ConfigurationError) -> Configuration {
         let status: stat
@@ -47,6 +50,9 @@ extension Configuration {
     }
 
     /// `dfe.caBundle` must be a readable file holding at least one PEM certificate.
+    /// Checked now rather than left to libcurl, whose failure would come only at the first request and read
+    /// like a certificate problem of the server.
+    /// - Throws: `ConfigurationError.invalid` at `dfe.caBundle`.
     private static func checkCABundle(_ path: String) throws(ConfigurationError) {
         switch FileCheck.contents(path) {
         case .failure(.missing): throw .invalid(key: "dfe.caBundle", message: "\(path) does not exist")
@@ -58,12 +64,14 @@ extension Configuration {
         }
     }
 
+    /// A `DecodingError` from `JSONDecoder` in the "key: expected a string" form, with the key path.
     private static func describe(_ error: DecodingError) -> ConfigurationError {
         switch error {
         case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
             return .invalid(key: ConfigObject.keyPath(context.codingPath), message: "expected \(kind(of: type))")
         case .dataCorrupted(let context):
             let detail =
+                // Foundation's words for a number too large for its Swift type.
                 context.debugDescription.contains("does not fit")
                 ? "the number is out of range" : context.debugDescription
             return .invalid(key: ConfigObject.keyPath(context.codingPath), message: detail)

@@ -1,4 +1,7 @@
 /// Levenshtein distance, to suggest the key a typo meant.
+///
+/// `ConfigObject` suggests a known key within distance 2 of an unknown one (`schoolDay` → `schoolDays`).
+/// Two rows of the usual table over `Character`s: keys are short, so the cost does not matter.
 func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a), b = Array(b)
     var previous = Array(0...b.count)

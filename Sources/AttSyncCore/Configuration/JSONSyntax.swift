@@ -4,15 +4,22 @@
 /// position. Decoding proper is left to `JSONDecoder` once this check passes. Duplicate keys are
 /// reported here too, because `JSONDecoder` silently keeps one of them.
 struct JSONSyntaxError: Error, Equatable {
+    /// 1 for the first line.
     let line: Int
+    /// 1 for the first character; counted in characters, not bytes, so it matches what an editor shows.
     let column: Int
+    /// What was expected or found, in words ("trailing comma before '}'").
     let message: String
 }
 
+/// The checker: recursive descent over the raw bytes, building no values. Nesting deeper than 100 levels
+/// is refused, so a malformed file cannot exhaust the stack.
 struct JSONSyntax {
     private let bytes: [UInt8]
     private var index = 0
 
+    /// - Throws: `JSONSyntaxError` at the first error; a BOM, invalid UTF-8, an empty file and text after the
+    ///   value are errors too.
     static func check(_ bytes: [UInt8]) throws(JSONSyntaxError) {
         var parser = JSONSyntax(bytes: bytes)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
@@ -45,6 +52,7 @@ struct JSONSyntax {
         }
     }
 
+    /// An error at the current position, its line and column counted from the start of the file.
     private func error(_ message: String) -> JSONSyntaxError {
         var line = 1
         var column = 1
@@ -61,10 +69,12 @@ struct JSONSyntax {
 
     private var current: UInt8? { index < bytes.count ? bytes[index] : nil }
 
+    /// Space, tab, CR and LF only, as RFC 8259 says: a byte-order mark or a non-breaking space is an error.
     private mutating func skipWhitespace() {
         while let byte = current, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { index += 1 }
     }
 
+    /// Consumes `true`, `false` or `null`, failing at the first byte that differs.
     private mutating func expect(_ literal: String) throws(JSONSyntaxError) {
         for byte in literal.utf8 {
             guard current == byte else { throw error("expected \(literal)") }
@@ -72,6 +82,7 @@ struct JSONSyntax {
         }
     }
 
+    /// One value of any kind; `depth` counts the objects and arrays around it.
     private mutating func value(depth: Int) throws(JSONSyntaxError) {
         guard depth < 100 else { throw error("nested too deeply") }
         skipWhitespace()
@@ -90,6 +101,7 @@ struct JSONSyntax {
         }
     }
 
+    /// An object, from its `{`: keys in double quotes and unique, no trailing comma.
     private mutating func object(depth: Int) throws(JSONSyntaxError) {
         index += 1
         skipWhitespace()
@@ -129,6 +141,7 @@ struct JSONSyntax {
         }
     }
 
+    /// An array, from its `[`: no trailing comma.
     private mutating func array(depth: Int) throws(JSONSyntaxError) {
         index += 1
         skipWhitespace()
@@ -221,6 +234,7 @@ struct JSONSyntax {
         return value
     }
 
+    /// The value of one hex digit, nil for any other byte.
     private static func hexValue(_ byte: UInt8) -> UInt32? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(byte - UInt8(ascii: "0"))
@@ -230,6 +244,8 @@ struct JSONSyntax {
         }
     }
 
+    /// A number in RFC 8259's grammar: no leading zero, no `+`, no `.5` or `5.`, no hex; one beyond a Double's
+    /// range (`1e400`) is refused here too, with its position.
     private mutating func number() throws(JSONSyntaxError) {
         let start = index
         if current == UInt8(ascii: "-") { index += 1 }

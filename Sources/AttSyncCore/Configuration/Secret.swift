@@ -1,6 +1,9 @@
 import Foundation
 
 /// Where a secret lives: never in the configuration itself.
+///
+/// Resolved only by `send` (the client secret and the subscription key), so `preview`, `history` and
+/// `consent` run for people who cannot read the secrets.
 package enum SecretReference: Sendable, Equatable {
     /// An environment variable's name.
     case environment(String)
@@ -9,6 +12,8 @@ package enum SecretReference: Sendable, Equatable {
 
     /// Reads the secret. `key` is the configuration key, for messages.
     ///
+    /// Surrounding whitespace is trimmed, so a secret file may end with a newline. A file's mode is checked
+    /// before it is read, so a secret readable by others is refused without being read.
     /// - Throws: `ConfigurationError` when the variable is unset or empty, or the file is missing, empty,
     ///   unreadable or readable by group or others, or the value is not UTF-8 or holds a control character
     ///   (a second line would go out as a header of its own).
@@ -59,10 +64,13 @@ extension SecretReference {
 }
 
 /// A secret's value. It prints as `<redacted>` so that it cannot reach output, logs or errors by accident.
+///
+/// The bearer token is wrapped as one too, so no secret reaches output through string interpolation.
 package struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The value, for the one place that must send it.
     package let revealed: String
 
+    /// Wraps a value read from the environment, a secret file or a token response.
     package init(_ value: String) { revealed = value }
 
     package var description: String { "<redacted>" }

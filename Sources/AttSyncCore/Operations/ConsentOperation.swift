@@ -1,6 +1,9 @@
 import Foundation
 
 /// `attsync consent give|remove|status`: who allowed the school's data to be sent, and when.
+///
+/// Consent is recorded in the state database and checked by `send` before anything is read from the MIS
+/// copy; `send` also removes it itself when the DfE answers 410.
 package enum ConsentOperation {
     /// Records consent given or removed by `person` for every school of `context`.
     /// - Parameter allSchools: `--all-schools`: needed to act on several schools at once, so that one
@@ -23,6 +26,8 @@ package enum ConsentOperation {
     }
 
     /// Prints each school's consent and its history of changes.
+    /// Works without a state database (no consent yet) and never creates one.
+    /// - Throws: `StateError`.
     package static func status(_ context: Context) throws {
         let store = try StateStore.openExisting(directory: context.configuration.stateDirectory)
         for school in context.schools {
@@ -32,6 +37,8 @@ package enum ConsentOperation {
     }
 
     /// The operating-system user running attsync, for consent records.
+    /// The effective user's name from the password database, so `sudo -u attsync` records `attsync`;
+    /// `$USER` or the uid only when that lookup fails.
     static func operatingSystemUser(_ environment: [String: String]) -> String {
         if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name { return String(cString: name) }
         return environment["USER"] ?? "uid \(geteuid())"

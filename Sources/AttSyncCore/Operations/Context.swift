@@ -1,17 +1,25 @@
 import Foundation
 
 /// What every command starts from: the configuration, the schools it acts on, the clock and the console.
+///
+/// The seams of habit 6 meet here: the command layer passes the real environment, clock and console; tests
+/// pass their own and call the operations directly.
 package struct Context: Sendable {
     package let configuration: Configuration
+    /// The path the configuration was read from, for messages.
     package let configurationPath: String
     /// The schools this command acts on: the one named by `--school`, else all of them.
     package let schools: [Configuration.School]
+    /// The process environment: `ATTSYNC_CONFIG`, secrets given as `{"env": …}`, `USER` for consent records.
     package let environment: [String: String]
+    /// "Now" for the run date, consent and submission times, token expiry and retry waits.
     package let clock: any WallClock
     package let console: Console
 
     /// Loads the configuration (`--config`, else `$ATTSYNC_CONFIG`, else /etc/attsync/config.json) and
     /// selects the schools.
+    ///
+    /// An empty `$ATTSYNC_CONFIG` counts as unset.
     /// - Throws: `ConfigurationError`, or `UsageError` when `--school` names a school not configured.
     package static func load(
         configurationPath: String?, school: String?, environment: [String: String], clock: any WallClock, console: Console

@@ -1,6 +1,8 @@
 /// `attsync history` and `attsync history show ID`: every send, with ✓ ⚠ ✗ and the reason in words.
 package enum HistoryOperation {
     /// Prints the newest `limit` submissions of the schools of `context`, as a table or JSON.
+    /// Works without a state database ("No submissions yet.") and never creates one.
+    /// - Throws: `StateError`.
     package static func list(_ context: Context, limit: Int, json: Bool) throws {
         let records =
             try StateStore.openExisting(directory: context.configuration.stateDirectory)?
@@ -10,6 +12,8 @@ package enum HistoryOperation {
     }
 
     /// Prints one submission in full: every attempt, every DfE error with its path, and the exact body.
+    /// - Throws: `StateError.noSuchSubmission` for an unknown id; `UsageError.submissionOfAnotherSchool` for one
+    ///   of a school that `--school` left out or the configuration no longer lists.
     package static func show(_ context: Context, id: Int64, json: Bool) throws {
         guard let store = try StateStore.openExisting(directory: context.configuration.stateDirectory) else {
             throw StateError.noSuchSubmission(id: id)

@@ -25,6 +25,7 @@ package enum PreviewOperation {
                 let run = try prepare(school)
                 context.console.result((index > 0 ? "\n" : "") + PreviewRenderer.render(run, detail: detail))
             } catch let error as StateError {
+                // The state database is shared by every school: if it cannot be read, no school's preview is right.
                 throw error
             } catch {
                 status = status.keepingFirstFailure(Reporter.report(error, school: school, on: context.console))

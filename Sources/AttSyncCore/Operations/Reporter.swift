@@ -22,5 +22,6 @@ package enum Reporter {
 
 extension ExitStatus {
     /// The run's status after one more school: the first failure wins.
+    /// With several schools, the exit code is the first failing school's (docs/operations.md, "Schedule").
     package func keepingFirstFailure(_ next: ExitStatus) -> ExitStatus { self == .success ? next : self }
 }

@@ -5,7 +5,9 @@ import Foundation
 package enum SendOperation {
     /// Everything `send` needs from outside: how to reach the network, and chance (for backoff jitter).
     package struct Environment {
+        /// Called once per run, after the lock and the state database: a run that cannot lock makes no transport.
         package var makeTransport: (Configuration.DfE) throws -> any HTTPTransport
+        /// A value in [0, 1) for each backoff wait.
         package var random: @Sendable () -> Double
 
         package init(makeTransport: @escaping (Configuration.DfE) throws -> any HTTPTransport, random: @escaping @Sendable () -> Double) {
@@ -27,6 +29,7 @@ package enum SendOperation {
     package static func run(_ context: Context, date: Day?, force: Bool, environment: Environment = .live) throws -> ExitStatus {
         let configuration = context.configuration
         let dfe = configuration.dfe
+        // Secrets first: a configuration problem stops the run before it touches the state directory.
         let secret = try dfe.token.clientSecret.resolve(key: "dfe.token.clientSecret", environment: context.environment)
         let subscriptionKey = try dfe.subscriptionKey?.resolve(key: "dfe.subscriptionKey", environment: context.environment)
         // The lock comes first: a second run must touch nothing, not even the database.
@@ -34,6 +37,7 @@ package enum SendOperation {
         let lock = try RunLock(path: configuration.stateDirectory + "/" + StateStore.lockName)
         defer { withExtendedLifetime(lock) {} }
         let store = try StateStore.open(directory: configuration.stateDirectory)
+        // Under the lock, so every `sending` row left now belongs to a run that died.
         let interrupted = try store.markInterrupted(at: context.clock.now())
         if interrupted > 0 {
             context.console.note(
@@ -52,6 +56,7 @@ package enum SendOperation {
                 try send(
                     school, runDate: runDate, force: force, context: context, store: store, submitter: submitter, environment: environment)
             } catch let error as StateError {
+                // A state failure stops every school: nothing may be sent without its record.
                 throw error
             } catch {
                 status = status.keepingFirstFailure(Reporter.report(error, school: school, on: context.console))
@@ -66,6 +71,9 @@ package enum SendOperation {
         return status
     }
 
+    /// One school: consent, the run, the decision, the submission row, delivery, the outcome.
+    /// - Throws: `SendError.noConsent` or `.consentRemovedByService`, `SourceError`, `DataError`,
+    ///   `SubmissionFailed`, or `StateError`.
     private static func send(
         _ school: Configuration.School, runDate: Day, force: Bool, context: Context, store: StateStore, submitter: Submitter,
         environment: Environment
@@ -123,6 +131,9 @@ package enum SendOperation {
     }
 
     /// A delivery failure, with the submission that records it.
+    ///
+    /// Its message adds the submission id and the `history show` command, so the person reading a cron mail
+    /// can go straight to every attempt and the DfE's errors.
     struct SubmissionFailed: AttSyncError {
         let error: SendError
         let submission: Int64

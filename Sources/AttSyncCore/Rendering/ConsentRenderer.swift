@@ -3,6 +3,7 @@ import Foundation
 /// What `consent give|remove|status` print.
 enum ConsentRenderer {
     /// One school's consent in force (who opened the period and when) and the history of changes.
+    /// The time shown is that of the give that opened the period, not of a later confirmation.
     static func status(_ history: ConsentHistory, school: Configuration.School, timeZone: TimeZone) -> String {
         var out = "\(school.displayName): "
         if let current = history.inForce {

@@ -70,6 +70,8 @@ enum HistoryRenderer {
     }
 
     /// Pretty, sorted JSON with ISO 8601 times.
+    /// Times are encoded to the second (`.iso8601`), unlike the milliseconds stored. An encoding failure gives
+    /// `null`, which cannot happen for these plain types.
     static func json<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

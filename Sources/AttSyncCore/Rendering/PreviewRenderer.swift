@@ -1,4 +1,7 @@
 /// The human form of a `SchoolRun`: what `preview` and `send --dry-run` print.
+///
+/// Counts are shown as the aggregation made them: the "AM marks" and "PM marks" columns are the marks
+/// counted in a year group, i.e. what would be sent; marks left out appear only in the data-quality lines.
 package enum PreviewRenderer {
     /// A table per school: each date of the run with its counts; with `detail`, per-code and
     /// per-year-group tables and the data-quality report of every date.
@@ -45,6 +48,8 @@ package enum PreviewRenderer {
         return out
     }
 
+    /// One date under `--detail`: counts per code, per year group, and the session's accounting (rule 8), so
+    /// a difference between marks read and marks counted can be traced to its cause.
     private static func renderDetail(_ day: DayFigures) -> String {
         var out = "  \(day.day.longDescription)\n"
         let codeSet = Catalogue.codeSet(on: day.day)

@@ -4,12 +4,15 @@
 /// The one fact it needs from the MIS copy, which earlier dates have marks, is asked for through
 /// `catchUpSearch` and handed to `catchUp(daysWithMarks:)`, so the rule has unit tests without a database.
 package struct RunPlan: Sendable, Equatable {
+    /// `--date`, or today in the configured time zone.
     package let runDate: Day
     /// The run date plus the `window.schoolDays - 1` school days before it, ascending.
     package let window: [Day]
     private let calendar: SchoolCalendar
     private let catchUpLimit: Int
+    /// Catch-up starts here, inclusive (docs/dfe-contract.md §3: "on or after the day consent was given").
     private let consentDay: Day?
+    /// Dates ever accepted: catch-up does not re-send them, even if their content changed since (§3).
     private let acceptedDays: Set<Day>
 
     /// - Parameter history: what the state database knows; nil when there is none (no catch-up).

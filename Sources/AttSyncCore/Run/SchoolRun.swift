@@ -1,15 +1,21 @@
 /// Everything one school's run needs: the dates chosen, the figures and the body. `preview`, `send
 /// --dry-run` and `send` all build it through `SchoolRun.prepare`, so they can never disagree.
+///
+/// It joins the pipeline's middle stages (source → figures → payload) for one school; `send` then takes
+/// `payload` to the transport and the state. Nothing in it writes anything.
 package struct SchoolRun: Sendable {
     package let school: Configuration.School
     /// The dates the run covers.
     package let plan: RunPlan
     /// Never-accepted school days before the window, oldest first.
     package let catchUp: [Day]
+    /// Of every date of the run, marks or not, for `preview`'s table and the data-quality notes.
     package let figures: SchoolFigures
+    /// The body `send` would post, built once: the same bytes go out on every attempt.
     package let payload: Payload
     /// Per sent date, compared with the last accepted content; nil when there is no state database.
     package let changes: [Day: DayChange]?
+    /// What the state said when the run was prepared; nil when there is no state database yet.
     package let history: AcceptedHistory?
 
     package var runDate: Day { plan.runDate }
@@ -30,6 +36,7 @@ package struct SchoolRun: Sendable {
         let plan = RunPlan(runDate: runDate, window: configuration.window, history: history)
         let source = try SourceDatabase(path: school.source.path, views: school.source.views, timeoutSeconds: school.source.timeoutSeconds)
         let aggregator = Aggregator(codes: configuration.codes)
+        // One snapshot for both questions, so the catch-up dates and their figures come from the same copy.
         let (catchUp, figures) = try source.read { snapshot in
             let catchUp =
                 try plan.catchUpSearch.map { search in
@@ -45,6 +52,8 @@ package struct SchoolRun: Sendable {
 
     /// One line per kind of data-quality finding, totalled over the dates sent: what `preview` shows and
     /// what `send` reports and records with the submission.
+    ///
+    /// Dates without marks are left out, so their pupils do not all count as unmarked.
     package var qualityNotes: [String] {
         let days = figures.days.filter(\.hasMarks)
         func total(_ value: (SessionFigures) -> Int) -> Int { days.reduce(0) { $0 + value($1.am) + value($1.pm) } }

@@ -1,4 +1,7 @@
 /// Whether a school's body goes to the DfE: the one rule `preview` labels and `send` follows.
+///
+/// It compares the whole body, not dates: a change anywhere (a date leaving the window, the roll on the run
+/// date) makes a new body, and the DfE takes the latest figures for each date (docs/dfe-contract.md §3–4).
 package enum SendDecision: Sendable, Equatable {
     /// No date of the run has marks: there is no body.
     case nothingToSend

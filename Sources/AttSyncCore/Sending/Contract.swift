@@ -1,5 +1,8 @@
 /// What each HTTP status means, for the token endpoint and for the submission: the tables of
 /// docs/dfe-contract.md §1 and §4 in one place. Everything that decides "retry or stop" asks here.
+///
+/// A status is mapped before its body is read: what the body says (errors, a reference, a token) is
+/// interpreted by `Submitter` and `TokenProvider` once the answer's kind is known.
 enum Contract {
     /// What a token endpoint's answer means (§1; RFC 6749 §5.1–5.2).
     enum TokenAnswer: Equatable {
@@ -13,6 +16,7 @@ enum Contract {
         case refused
     }
 
+    /// Only 200 carries a token: RFC 6749 §5.1 answers a token request with 200, so another 2xx is refused.
     static func tokenAnswer(_ status: Int) -> TokenAnswer {
         switch status {
         case 200: return .token
@@ -44,6 +48,7 @@ enum Contract {
         case unexpected
     }
 
+    /// 409 is transient: the DfE is still processing the same Idempotency-Key, and the retry sends the same key.
     static func submissionAnswer(_ status: Int) -> SubmissionAnswer {
         switch status {
         case 200...299: return .accepted

@@ -2,10 +2,17 @@ import Foundation
 
 /// One error or warning from the DfE's answer, as the contract gives it. Every field is server text
 /// already passed through `visible`, so it can be printed as it is.
+///
+/// Stored as JSON in `submissions.dfe_errors` and shown by `history show`. Every field is optional:
+/// `DfEAnswer` keeps whatever fields an element of `errors` has, a number as its text.
 package struct DfEError: Codable, Sendable, Equatable {
+    /// `VAL100`…`VAL105` (docs/dfe-contract.md §4).
     package var code: String?
+    /// A short name of the problem ("Invalid code").
     package var title: String?
+    /// The offending value or an explanation.
     package var detail: String?
+    /// A JSON path into the body: `$.submissionData[3].attendances[1].attendanceCode`.
     package var path: String?
 
     package init(code: String?, title: String?, detail: String?, path: String?) {
@@ -82,8 +89,12 @@ struct DfEAnswer: Equatable {
 }
 
 /// The DfE's verdict on a submission that got an answer.
+///
+/// What `Submitter.deliver` returns for a 2xx; `SubmissionOutcome.accepted` turns it into ✓ or ⚠.
 package struct Acceptance: Sendable, Equatable {
+    /// Any 2xx; the contract names 200, 201 and 202.
     package var httpStatus: Int
+    /// The DfE's `submissionRef`; nil when the answer had none, which `note` then says.
     package var reference: String?
     /// Soft errors: accepted with warnings.
     package var errors: [DfEError]
@@ -92,9 +103,15 @@ package struct Acceptance: Sendable, Equatable {
 }
 
 /// A failed delivery: why, the last HTTP status and any errors the DfE listed.
+///
+/// Thrown by `Submitter.deliver`; `SubmissionOutcome.failed` records it, so the history keeps the status and
+/// the errors as well as the message.
 package struct DeliveryFailure: AttSyncError, Sendable {
+    /// Decides the message, the exit code and whether the submission is ✗ rejected or ✗ failed.
     package var error: SendError
+    /// nil when the last request got no HTTP answer, or the token never came.
     package var httpStatus: Int?
+    /// The errors listed in the final answer's body (a 400's VAL errors); empty when there were none.
     package var errors: [DfEError]
 
     package var description: String { error.description }

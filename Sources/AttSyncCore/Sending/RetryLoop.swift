@@ -2,7 +2,8 @@ import Foundation
 
 /// The one loop behind every request attsync retries (the token fetch and the POST): make an attempt,
 /// record it, and on a transient failure ask `RetryPolicy` for a wait, sleep and go again. Both callers
-/// share the policy, so the retry budget and the deadline cover the whole delivery.
+/// share the policy, so the deadline covers the whole delivery; each loop counts its own failures against
+/// `retry.attempts`.
 struct RetryLoop {
     /// What one attempt came to.
     enum Outcome<Value> {
@@ -17,6 +18,7 @@ struct RetryLoop {
     }
 
     /// The attempts or the time are spent.
+    /// Caught by each caller (`TokenProvider.bearer`, `Submitter.deliver`) and reworded as `SendError.gaveUp`.
     struct Exhausted: Error {
         /// The last transient failure, in words.
         var reason: String
@@ -24,11 +26,15 @@ struct RetryLoop {
         var failures: Int
         /// The last attempt's HTTP status and Retry-After, if it had an answer.
         var httpStatus: Int?
+        /// The last answer's Retry-After, quoted in the message when the DfE asked for a wait.
         var retryAfterSeconds: Double?
     }
 
+    /// Whether the attempts it records are token requests or POSTs.
     let kind: AttemptRecord.Kind
+    /// Shared with the other loop of the same delivery: the deadline is common, the failure count is not.
     let policy: RetryPolicy
+    /// For the `--verbose` line before each wait.
     let console: Console
 
     /// Runs `attempt` until it succeeds, fails for good, or the policy gives up.
@@ -41,11 +47,14 @@ struct RetryLoop {
         record: (AttemptRecord) throws -> Void, _ attempt: (inout AttemptRecord) throws -> Outcome<Value>
     ) throws -> Value {
         var number = 0
+        // Only transient failures count against `retry.attempts`; the repeat after a 401 does not.
         var failures = 0
         while true {
             number += 1
             let started = policy.now
             var entry = AttemptRecord(kind: kind, number: number, startedAt: started, durationSeconds: 0)
+            // A throw from `attempt` (a failure inside it, such as a token that cannot be had) leaves this attempt
+            // unrecorded: no request of this loop went on the wire.
             let outcome = try attempt(&entry)
             entry.durationSeconds = policy.now.timeIntervalSince(started)
             switch outcome {

@@ -1,4 +1,8 @@
 /// Why a school's send did not end with the DfE accepting it.
+///
+/// Each case maps to the answer table of docs/dfe-contract.md §4 (and §1 for the token): its exit code, how
+/// the submission is recorded (`submissionStatus`), whether it removes consent and whether every other
+/// school of the run would fail the same way (`affectsEverySchool`).
 package enum SendError: AttSyncError, Equatable {
     /// Consent has not been given (or was removed) for the school.
     case noConsent(school: String, urn: String)
@@ -7,8 +11,10 @@ package enum SendError: AttSyncError, Equatable {
     /// The token endpoint refused the client (RFC 6749 §5.2): a configuration problem.
     case tokenRejected(status: Int, error: String?, description: String?)
     /// The token endpoint answered 200 with something that is not a usable token.
+    /// Not retried within the run (docs/reliability.md, fault 3); exit 75, so the next run tries again.
     case tokenResponseInvalid(reason: String)
     /// TLS failed: the certificate was refused. Never retried.
+    /// Also carries `TransportError.refusedURL`, the other failure that is never retried.
     case tls(TransportError)
     /// The server answered with a redirect, which a POST must never follow.
     case redirected(url: String, status: Int, location: String?)
@@ -23,6 +29,7 @@ package enum SendError: AttSyncError, Equatable {
     /// The service is retired (HTTP 410).
     case retired
     /// Transient failures outlasted the retry budget.
+    /// Also an unexpected status such as 501 or 505, which is not retried but left to the next run.
     case gaveUp(reason: String)
 
     package var description: String {
@@ -72,6 +79,8 @@ package enum SendError: AttSyncError, Equatable {
     package var removesConsent: Bool { self == .retired }
 
     /// A problem with the DfE service or the client itself, which every other school would meet too.
+    /// `SendOperation` stops the run on such an error rather than fail each school in turn; a 410 is
+    /// handled per school because it removes that school's consent.
     package var affectsEverySchool: Bool {
         switch self {
         case .tokenRejected, .tls, .redirected, .unauthorised, .forbidden, .endpointWrong: return true
@@ -79,6 +88,7 @@ package enum SendError: AttSyncError, Equatable {
         }
     }
 
+    /// Per docs/dfe-contract.md §4: configuration 78, rejection 65, retired 69, temporary 75, no consent 77.
     package var exitStatus: ExitStatus {
         switch self {
         case .noConsent, .consentRemovedByService: return .noPermission

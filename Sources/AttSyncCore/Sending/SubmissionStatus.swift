@@ -1,4 +1,7 @@
 /// The outcome of a submission.
+///
+/// The raw values are stored in `submissions.status` (the schema's CHECK lists them), so they must never
+/// change. A submission is `sending` from the row's insert until its outcome is committed.
 package enum SubmissionStatus: String, Sendable, Codable {
     /// Recorded, not yet answered (or the run is still going).
     case sending
@@ -13,6 +16,7 @@ package enum SubmissionStatus: String, Sendable, Codable {
     /// ✗ the run stopped before the outcome was known; the next run sends the same days again.
     case interrupted
 
+    /// The mark alone. Nothing uses it at present: `history` prints `words(warnings:)` (Rendering/Words.swift).
     package var symbol: String {
         switch self {
         case .accepted: return "✓"
@@ -23,5 +27,6 @@ package enum SubmissionStatus: String, Sendable, Codable {
     }
 
     /// The days count as sent.
+    /// ✓ or ⚠. Nothing uses it at present: `StateStore.acceptedHistory` spells the same set in SQL.
     package var isAccepted: Bool { self == .accepted || self == .warnings }
 }

@@ -3,11 +3,16 @@ import Foundation
 /// POSTs one body to the DfE and interprets the answer by `Contract.submissionAnswer`: retries transient
 /// failures within the budget with the same bytes and the same Idempotency-Key, fetches one fresh token
 /// after a 401, never follows a redirect.
+///
+/// The transport side of the send stage: it knows the contract's headers and answers, but not the state
+/// database, which it reaches only through the `record` callback. One per run, shared by every school.
 package struct Submitter {
     package let endpoint: URL
     package let clientId: String
+    /// Resolved from `dfe.subscriptionKey` by `send`; nil when none is configured, and the header is left out.
     package let subscriptionKey: Secret?
     package let transport: any HTTPTransport
+    /// Shared with every school of the run, so one token serves them all while it is valid.
     package let tokens: TokenProvider
     package let console: Console
 
@@ -26,7 +31,12 @@ package struct Submitter {
     /// - Parameter record: called after every request (token or POST), before any wait; a throw stops the
     ///   delivery (the state database must hold every attempt).
     /// - Throws: `DeliveryFailure`, or whatever `record` throws.
+    /// - Parameters:
+    ///   - body: the payload's exact bytes, resent unchanged on every attempt.
+    ///   - sha256: the body's hex digest, sent quoted as the Idempotency-Key.
+    ///   - policy: the school's retry budget, shared with any token fetch this delivery needs.
     package func deliver(body: [UInt8], sha256: String, policy: RetryPolicy, record: (AttemptRecord) throws -> Void) throws -> Acceptance {
+        // One fresh token per delivery: a second 401 means the client itself is refused (docs/dfe-contract.md §4).
         var refreshedAfter401 = false
         let loop = RetryLoop(kind: .post, policy: policy, console: console)
         do {
@@ -35,6 +45,7 @@ package struct Submitter {
                 do {
                     token = try tokens.bearer(policy: policy, record: record)
                 } catch let error as SendError {
+                    // The token's own attempts are already recorded; no POST was made, so this attempt records nothing.
                     throw DeliveryFailure(error: error, httpStatus: nil, errors: [])
                 }
                 let request = HTTPRequest(method: "POST", url: endpoint, headers: headers(token: token, sha256: sha256), body: body)
@@ -82,6 +93,8 @@ package struct Submitter {
     }
 
     /// Every header of the contract. The session id is new for each request.
+    /// docs/dfe-contract.md §2. The Idempotency-Key is the same for every attempt of the same body, across runs;
+    /// the session id is a fresh lower-case UUID for every request, as the contract asks.
     private func headers(token: Secret, sha256: String) -> [(name: String, value: String)] {
         var headers = [
             (name: "Authorization", value: "Bearer \(token.revealed)"),
@@ -97,6 +110,7 @@ package struct Submitter {
 
     /// The reference and soft errors of a 2xx answer, with a note when the answer was empty, not JSON,
     /// had no reference or had fields of the wrong shape (what could be read is kept).
+    /// A 2xx is accepted whatever its body says: the DfE has the figures, and refusing that would re-send them.
     static func acceptance(_ response: HTTPResponse) -> Acceptance {
         let answer = DfEAnswer(response.body)
         var notes: [String] = []
@@ -113,6 +127,7 @@ package struct Submitter {
     }
 
     /// The error for an answer the contract says not to retry.
+    /// Only the first three errors go into the message; all of them are recorded for `history show`.
     private func failure(for response: HTTPResponse) -> DeliveryFailure {
         let errors = DfEAnswer(response.body).errors
         let error: SendError

@@ -2,11 +2,17 @@ import Foundation
 
 /// OAuth 2.0 client credentials (RFC 6749 §4.4): fetches a bearer token once per run, keeps it in memory
 /// only, and fetches a new one shortly before it expires or when the DfE refuses it.
+///
+/// docs/dfe-contract.md §1. A class because the cached token is shared state: one provider serves every
+/// school of the run, so a trust's run fetches one token, not one per school.
 package final class TokenProvider {
     private let token: Configuration.Token
+    /// The client secret, resolved by `send`; it goes into the form or the Basic header and nowhere else.
     private let secret: Secret
     private let transport: any HTTPTransport
     private let console: Console
+    /// The token and when to stop using it: `min(30 s, half its lifetime)` before it expires, so it is never
+    /// presented at the edge of its validity. Memory only: never written to disk or printed.
     private var cached: (value: Secret, refreshAt: Date)?
 
     /// How many token requests this provider has made (for `--verbose` and tests).
@@ -27,11 +33,13 @@ package final class TokenProvider {
     /// - Parameter record: called once per token request, for the attempts table.
     /// - Throws: `SendError` (`tokenRejected`, `tokenResponseInvalid`, `tls`, `redirected`, `gaveUp`).
     package func bearer(policy: RetryPolicy, record: (AttemptRecord) throws -> Void) throws -> Secret {
+        // A cached token costs no request and no attempt record.
         if let cached, policy.now < cached.refreshAt { return cached.value }
         let loop = RetryLoop(kind: .token, policy: policy, console: console)
         do {
             return try loop.run(record: record) { attempt -> RetryLoop.Outcome<Secret> in
                 requests += 1
+                // Expiry counts from when the request was sent, not answered: the safe side.
                 let started = policy.now
                 let response: HTTPResponse
                 do throws(TransportError) {
@@ -61,6 +69,7 @@ package final class TokenProvider {
                         SendError.redirected(
                             url: token.url.absoluteString, status: response.status, location: response.headers["location"].map(visible))
                     )
+                // RFC 6749 §5.2: the error code (`invalid_client`…) is recorded as the attempt's problem; the body is not.
                 case .refused:
                     let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
                     let code = (object?["error"] as? String).map(visible)
@@ -77,6 +86,7 @@ package final class TokenProvider {
 
     /// Strict parsing of a token response: `access_token`, `token_type` bearer, `expires_in` > 0 as a
     /// number or a numeric string. The reasons never quote the token.
+    /// - Throws: `SendError.tokenResponseInvalid` with the reason.
     static func parse(_ body: [UInt8]) throws(SendError) -> (token: String, lifetime: Double) {
         struct Response: Decodable {
             var access_token: String?
@@ -106,6 +116,8 @@ package final class TokenProvider {
     }
 
     /// The token request, with the client authenticated as configured.
+    /// `client_secret_post` puts the secret in the form body, `client_secret_basic` in the `Authorization`
+    /// header; the token request is never traced, even under `--verbose`.
     private func request() -> HTTPRequest {
         var form = [("grant_type", "client_credentials")]
         if let scope = token.scope { form.append(("scope", scope)) }
@@ -126,6 +138,9 @@ package final class TokenProvider {
 
 /// `application/x-www-form-urlencoded`: letters, digits and `*-._` as they are, space as `+`, every other
 /// byte of the UTF-8 as `%XX`.
+///
+/// Stricter than RFC 3986's unreserved set (`~` is encoded too), as HTML's form encoding is; the token
+/// endpoint decodes either. The form body uses it; `basicEncode` builds on it for the Basic header.
 package func formEncode(_ text: String) -> String {
     var out = ""
     for byte in text.utf8 {

@@ -4,17 +4,25 @@ import Foundation
 
 /// The school's MIS copy, opened read-only, with `source.views` applied and the canonical relations
 /// checked. Never written, never created.
+///
+/// The second stage of the pipeline: `SchoolRun.prepare` opens one per school and run, and everything read
+/// from the copy goes through `read`. Ownership: the instance owns its `SQLiteConnection` and a plain file
+/// descriptor (`watch`), closed in `deinit`; no handle escapes it.
 package final class SourceDatabase {
     /// The columns each canonical relation must have (docs/mis-schema.md).
+    /// Extra columns are allowed and ignored.
     package static let canonicalColumns: [(relation: String, columns: [String])] = [
         ("enrolments", ["pupil_id", "year_group", "start_date", "end_date"]),
         ("attendance_marks", ["pupil_id", "date", "session", "code"]),
     ]
 
     /// How long to wait for a copy being refreshed by another program.
+    /// Beyond it the run fails with exit 75 (docs/mis-schema.md, "Reading").
     static let busyTimeoutMilliseconds: Int32 = 10_000
 
+    /// The copy's path as configured, for messages.
     package let path: String
+    /// Read-only; its TEMP schema holds the views and the aggregation's staging tables.
     private let connection: SQLiteConnection
     /// Our own descriptor on the file SQLite reads: its size and modification time before and after a
     /// read tell whether something overwrote the file in place meanwhile. (A copy replaced by rename is
@@ -32,7 +40,12 @@ package final class SourceDatabase {
     /// beside it (a plain read-only open leaves `-wal` and `-shm` files behind, or fails in a folder
     /// attsync cannot write). Every statement runs under an authorizer that refuses ATTACH, pragmas and
     /// writes outside TEMP, and each view must be exactly one `SELECT`.
-    /// - Throws: `SourceError`.
+    ///
+    /// Each view is also queried once (`LIMIT 0`), so that a SELECT naming a missing column fails here, naming
+    /// the view, rather than in the middle of aggregation. `count(*) FROM sqlite_schema` makes SQLite read the
+    /// header, so that a file that is not a database fails at once.
+    /// - Throws: `SourceError`: `.missing`, `.cannotOpen`, `.damaged` (empty), `.notADatabase`, `.busy`,
+    ///   `.unfinishedWrite`, `.brokenView`, `.missingSchema`.
     package init(path: String, views: [String: String], timeoutSeconds: Double = Configuration.Defaults.sourceTimeoutSeconds)
         throws(SourceError)
     {
@@ -55,9 +68,12 @@ package final class SourceDatabase {
             connection.restrictToReading()
             _ = try connection.scalar("SELECT count(*) FROM sqlite_schema")
         } catch {
+            // The connection was never made, so no instance exists and `deinit` will not run: close by hand.
             close(watch)
             throw Self.classify(error, path: path)
         }
+        // The name is one of the canonical relations (checked when the configuration was read), so quoting it
+        // is enough; the SELECT is the configuration's own SQL and runs on a read-only connection.
         for (name, select) in views.sorted(by: { $0.key < $1.key }) {
             do {
                 guard try connection.isOneReadOnlyStatement(select) else {
@@ -87,9 +103,11 @@ package final class SourceDatabase {
         return count == 20 && header[18] == 2 && header[19] == 2
     }
 
+    // `connection` closes itself in its own `deinit`.
     deinit { close(watch) }
 
     /// Size and modification time of the file being read.
+    /// Seconds and nanoseconds of the modification time, so two writes within one second still differ.
     private func fingerprint() -> [Int] {
         var status = stat()
         fstat(watch, &status)
@@ -97,6 +115,8 @@ package final class SourceDatabase {
     }
 
     /// Names every canonical table or column the copy (with its views) lacks.
+    /// `pragma_table_info` sees TEMP views as well as tables, so a view defined in `source.views` counts.
+    /// - Throws: `SourceError.missingSchema` listing every gap at once, so one fix covers them all.
     private func checkSchema() throws(SourceError) {
         var missing: [String] = []
         for (relation, columns) in Self.canonicalColumns {
@@ -163,6 +183,8 @@ package final class SourceDatabase {
     }
 
     /// Maps an SQLite failure on the copy to what the user should do about it.
+    /// `SQLITE_CANTOPEN` on a read-only connection is, in practice, a WAL copy whose `-shm` file cannot be
+    /// made: SQLite needs to write beside the copy even to read it.
     static func classify(_ error: any Error, path: String) -> SourceError {
         guard let error = error as? SQLiteError else {
             return error as? SourceError ?? .readFailed(path: path, message: "\(error)")

@@ -1,4 +1,8 @@
 /// A problem opening or reading the MIS copy.
+///
+/// Messages name the copy's path and what to do; never a row's content. The exit codes follow
+/// docs/mis-schema.md, "Reading": 66 missing or unopenable, 65 not a database or missing columns, 75 for a
+/// copy being written or locked (the next run will do), 78 for a broken view (a configuration fix).
 package enum SourceError: AttSyncError, Equatable {
     /// No file at the path (it is never created).
     case missing(path: String)
@@ -67,6 +71,7 @@ package enum SourceError: AttSyncError, Equatable {
         }
     }
 
+    /// Any other SQLite failure (`readFailed`) is unexpected, so 70: the code that asks for a report.
     package var exitStatus: ExitStatus {
         switch self {
         case .missing, .cannotOpen: return .noInput

@@ -3,5 +3,6 @@
 /// the copy" is carried by the types rather than by a comment. Only `SourceDatabase.read` makes one.
 package struct SourceSnapshot {
     /// The connection, inside `BEGIN DEFERRED` … `COMMIT`.
+    /// Not `package`: only the core's aggregation queries it, so no command can read the copy outside a snapshot.
     let connection: SQLiteConnection
 }

@@ -1,6 +1,7 @@
 /// Every consent change of one school, oldest first, and the one reading of it that `consent status`,
 /// catch-up and `send` all use.
 package struct ConsentHistory: Sendable, Equatable {
+    /// Oldest first, in the order of their ids (the order they were recorded).
     package var events: [ConsentEvent]
 
     package init(events: [ConsentEvent]) { self.events = events }

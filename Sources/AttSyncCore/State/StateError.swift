@@ -1,4 +1,6 @@
 /// A problem with the state directory, its lock or its database.
+///
+/// A state failure stops the whole run, not just one school: nothing may be sent without its record.
 package enum StateError: AttSyncError, Equatable {
     /// The state directory cannot be created.
     case cannotCreateDirectory(path: String, reason: String)
@@ -47,6 +49,9 @@ package enum StateError: AttSyncError, Equatable {
         }
     }
 
+    /// 73 when the directory cannot be made, 77 when the directory, a link or the file's owner is the problem
+    /// (a `chmod`, a removal or another user is the fix), 74 for the database, 75 when another process holds
+    /// it, 64 for an unknown id.
     package var exitStatus: ExitStatus {
         switch self {
         case .cannotCreateDirectory: return .cannotCreate

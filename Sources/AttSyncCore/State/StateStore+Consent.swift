@@ -2,11 +2,16 @@ import Foundation
 
 extension StateStore {
     /// Records a consent change.
+    /// - Parameters:
+    ///   - by: the person with authority at the school, as given to `--by` (trimmed, non-empty).
+    ///   - osUser: the operating-system account that ran the command, recorded beside the name.
+    /// - Throws: `StateError`.
     package func recordConsent(urn: String, action: ConsentEvent.Action, by: String, osUser: String, at: Date) throws(StateError) {
         try write { try insertConsent(urn: urn, action: action, by: by, osUser: osUser, at: at) }
     }
 
     /// The insert itself, for use inside a transaction (`recordConsent`, and the 410 in `finishSubmission`).
+    /// - Throws: `SQLiteError`; the caller's transaction turns it into `StateError`.
     func insertConsent(urn: String, action: ConsentEvent.Action, by: String, osUser: String, at: Date) throws {
         try db.run(
             "INSERT INTO consent_events (urn, action, by_name, os_user, at) VALUES (?, ?, ?, ?, ?)",
@@ -14,10 +19,13 @@ extension StateStore {
     }
 
     /// Every consent change of the school, oldest first.
+    /// - Throws: `StateError`, `.corrupt` for a row attsync cannot read back.
     package func consentHistory(urn: String) throws(StateError) -> ConsentHistory {
         try read { try readConsentHistory(urn: urn) }
     }
 
+    /// The query behind `consentHistory` and `acceptedHistory`, for use inside their read transaction.
+    /// - Throws: `SQLiteError`, or `CorruptValue` for an action or a time attsync did not write.
     func readConsentHistory(urn: String) throws -> ConsentHistory {
         var events: [ConsentEvent] = []
         try db.query("SELECT id, urn, action, by_name, os_user, at FROM consent_events WHERE urn = ? ORDER BY id", [.text(urn)]) { row in

@@ -1,5 +1,13 @@
 extension StateStore {
     /// Named, ordered, forward-only; each runs in its own transaction.
+    /// A migration's position is its id in `schema_migrations`: never edit, reorder or remove one that has
+    /// shipped; add a new one at the end (habit 8). Times are `timestamp` text in UTC, dates `YYYY-MM-DD`.
+    ///
+    /// The tables: `consent_events` (append-only; the latest row of a URN decides), `submissions` (one row per
+    /// body attsync set out to send, inserted as `sending` before the first byte, with the exact `body` and a
+    /// JSON array of its `dates`), `attempts` (one row per request on the wire, token or POST) and
+    /// `accepted_days` (per school and date, the digest of the content last accepted: catch-up skips these
+    /// dates and `preview` labels them changed or unchanged).
     static let migrations: [(name: String, sql: String)] = [
         (
             "1 initial schema",
@@ -52,6 +60,7 @@ extension StateStore {
             ) WITHOUT ROWID;
             """
         ),
+        // `submissions.data_quality`: `SchoolRun.qualityNotes` joined by "; ", NULL when there were none.
         ("2 data-quality notes of each submission", "ALTER TABLE submissions ADD COLUMN data_quality TEXT;"),
         ("3 the start of the DfE's answer to each POST", "ALTER TABLE attempts ADD COLUMN answer TEXT;"),
     ]

@@ -3,6 +3,8 @@ import Foundation
 extension StateStore {
     /// What the state says about the school, for choosing and labelling dates: the consent history, the
     /// digest of every date ever accepted and the last accepted submission, read in one transaction.
+    /// - Parameter timeZone: the school's zone, to turn the consent time into the day catch-up counts from.
+    /// - Throws: `StateError`, `.corrupt` for a date or a consent row attsync cannot read back.
     package func acceptedHistory(urn: String, timeZone: TimeZone) throws(StateError) -> AcceptedHistory {
         try read {
             let consent = try readConsentHistory(urn: urn)
@@ -25,7 +27,11 @@ extension StateStore {
     }
 
     /// Records a submission before its first byte is sent; returns its id.
+    ///
+    /// Committed before delivery starts, so a crash at any later moment leaves a `sending` row that the next
+    /// run marks interrupted, and the body it holds is the one that may have reached the DfE.
     /// - Parameter dataQuality: the data-quality findings of the dates sent, in words.
+    /// - Throws: `StateError`; `send` stops then, since nothing may be sent without its record.
     package func beginSubmission(urn: String, runDate: Day, payload: Payload, dataQuality: [String], forced: Bool, at: Date)
         throws(StateError) -> Int64
     {
@@ -45,6 +51,8 @@ extension StateStore {
     }
 
     /// Records one request of a submission.
+    /// Committed at once, so the history shows every request even if the run dies during the next one.
+    /// - Throws: `StateError`, which stops the delivery.
     package func recordAttempt(submission: Int64, _ attempt: AttemptRecord) throws(StateError) {
         try write {
             try db.run(
@@ -65,7 +73,10 @@ extension StateStore {
 
     /// Records the outcome in one transaction: the status and answer, for an accepted submission the
     /// digest of each day it carried, and for a 410 the removal of the school's consent.
+    /// `INSERT OR REPLACE` keeps one row per school and date: the digest is that of the latest accepted content.
+    /// - Throws: `StateError`.
     package func finishSubmission(_ id: Int64, urn: String, outcome: SubmissionOutcome, at: Date) throws(StateError) {
+        // Encoding `[DfEError]` (optional strings only) cannot fail; the `[]` fallback spares a `try` that never throws.
         let errorsJSON = String(decoding: (try? JSONEncoder().encode(outcome.errors)) ?? Data("[]".utf8), as: UTF8.self)
         try write {
             try db.run(
@@ -90,9 +101,12 @@ extension StateStore {
     }
 
     /// Who removed consent when the DfE answered 410, as the consent history shows it.
+    /// Written as `by_name` with `os_user` "attsync", so `consent status` shows who ended it.
     static let retiredBy = "DfE service (HTTP 410)"
 
     /// Marks submissions left `sending` by a run that stopped (crash, kill, power loss); returns how many.
+    /// Called by `send` under the run lock, before any school, so no row of a live run can be caught by it.
+    /// Every school's rows are marked, not only those of the schools this run sends.
     package func markInterrupted(at: Date) throws(StateError) -> Int {
         try write {
             try db.run(
@@ -106,6 +120,7 @@ extension StateStore {
         }
     }
 
+    /// The columns `submission(_:)` reads, in its order; column 13 is the count of POST attempts.
     private static let submissionColumns = """
         s.id, s.urn, s.run_date, s.dates, s.body_sha256, s.forced, s.status, s.http_status, s.dfe_reference, s.dfe_errors,
         s.reason, s.created_at, s.finished_at, (SELECT count(*) FROM attempts AS a WHERE a.submission_id = s.id AND a.kind = 'post'),
@@ -128,6 +143,7 @@ extension StateStore {
     }
 
     /// The newest submissions first, of the given schools.
+    /// - Throws: `StateError`, `.corrupt` for a row attsync cannot read back.
     package func submissions(urns: [String], limit: Int) throws(StateError) -> [SubmissionRecord] {
         try read {
             var records: [SubmissionRecord] = []
@@ -140,6 +156,7 @@ extension StateStore {
     }
 
     /// One submission with its body and every attempt.
+    /// - Throws: `StateError.noSuchSubmission`, or `.corrupt` for a row attsync cannot read back.
     package func submission(id: Int64) throws(StateError) -> (record: SubmissionRecord, body: [UInt8], attempts: [AttemptRecord]) {
         try read {
             var found: (SubmissionRecord, [UInt8])?

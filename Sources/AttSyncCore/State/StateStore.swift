@@ -3,12 +3,19 @@ import Foundation
 
 /// The state database (`attsync.sqlite` in `stateDirectory`): consent, submissions, attempts and the
 /// days accepted. WAL, `synchronous=FULL`, ordered forward-only migrations. Never holds a token or secret.
+///
+/// The last stage of the pipeline: what was sent, when, and what the DfE said. Ownership: the store owns
+/// its `SQLiteConnection`, closed when the store goes. Only `send` and `consent give|remove` open it for
+/// writing (`open`); `preview`, `history` and `consent status` use `openExisting`, which changes nothing.
 package final class StateStore {
     package static let fileName = "attsync.sqlite"
     package static let lockName = "attsync.lock"
+    /// Runs are one at a time (`RunLock`), but `consent give`, `history`, a backup or a `sqlite3` shell may
+    /// hold the file meanwhile; past this wait the command fails with exit 75.
     static let busyTimeoutMilliseconds: Int32 = 5_000
 
     package let path: String
+    /// Used by the `StateStore+…` extensions, always inside `write` or `read`.
     let db: SQLiteConnection
 
     private init(path: String, db: SQLiteConnection) {
@@ -24,6 +31,8 @@ package final class StateStore {
         try refuseLinks(path)
         do {
             let db = try SQLiteConnection(path: path, mode: .readWriteCreate, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            // WAL, so a reader (`history` during a send) never blocks the writer; FULL, so a committed submission
+            // row survives a power cut; foreign keys, so an attempt cannot point at no submission.
             try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
             let store = StateStore(path: path, db: db)
             try store.migrate()
@@ -71,6 +80,7 @@ package final class StateStore {
             let store = StateStore(path: path, db: db)
             let version = try store.schemaVersion()
             guard version <= migrations.count else { throw StateError.newerSchema(path: path, found: version, known: migrations.count) }
+            // A file with no migrations applied is as good as none: nothing to read.
             return version == 0 ? nil : store
         } catch let error as SQLiteError where [SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_READONLY].contains(error.primaryCode) {
             throw .cannotRead(path: path, reason: error.message, owner: owner)
@@ -92,11 +102,15 @@ package final class StateStore {
             }
             return
         }
+        // 0700: the database holds the bodies sent and who gave consent. Only the last component is created, so
+        // a missing parent is exit 73 with the system's reason. EEXIST means another process made it meanwhile.
         guard mkdir(directory, 0o700) == 0 || errno == EEXIST else {
             throw .cannotCreateDirectory(path: directory, reason: String(cString: strerror(errno)))
         }
     }
 
+    /// Any failure of the state database is 74 (cannot write), except a lock held too long (75, try again),
+    /// a newer schema and a value attsync cannot read back, which keep their own messages.
     static func classify(_ error: any Error, path: String) -> StateError {
         if let error = error as? StateError { return error }
         if let error = error as? CorruptValue { return .corrupt(path: path, what: error.what) }
@@ -108,6 +122,7 @@ package final class StateStore {
     }
 
     /// Runs `body` in an immediate transaction; SQLite failures become `StateError`.
+    /// IMMEDIATE, so a busy database fails at BEGIN, before any work, rather than at COMMIT.
     func write<T>(_ body: () throws -> T) throws(StateError) -> T {
         do {
             return try db.transaction("IMMEDIATE", body)
@@ -117,6 +132,7 @@ package final class StateStore {
     }
 
     /// Runs a read; SQLite failures become `StateError`.
+    /// DEFERRED, so several queries see one consistent state of the database.
     func read<T>(_ body: () throws -> T) throws(StateError) -> T {
         do {
             return try db.transaction("DEFERRED", body)
@@ -125,12 +141,16 @@ package final class StateStore {
         }
     }
 
+    /// The number of migrations applied (the highest id in `schema_migrations`), 0 for a new file.
     private func schemaVersion() throws -> Int {
         let exists = try db.scalar("SELECT 1 FROM sqlite_schema WHERE name = 'schema_migrations'") != nil
         guard exists, case .integer(let version)? = try db.scalar("SELECT coalesce(max(id), 0) FROM schema_migrations") else { return 0 }
         return Int(version)
     }
 
+    /// Applies the migrations not yet applied, in order, each in its own transaction with its row in
+    /// `schema_migrations`, so a crash between two leaves a database the next run continues from.
+    /// - Throws: `StateError.newerSchema` when the file has more migrations than this attsync knows.
     private func migrate() throws {
         try db.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
@@ -162,7 +182,7 @@ struct CorruptValue: Error {
 }
 
 extension SQLiteRow {
-    /// A time written by `timestamp`; NULL only where `optional`.
+    /// A time written by `timestamp`. NULL is corrupt too: where the column may be NULL, callers test `isNull` first.
     func timestamp(_ column: Int32, _ what: @autoclosure () -> String) throws(CorruptValue) -> Date {
         guard let text = text(column), let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) else {
             throw CorruptValue(what: what())

@@ -2,8 +2,11 @@
 /// the DfE's answer, the digest of each day it carried when accepted, and the consent removal a 410 brings.
 package struct SubmissionOutcome: Sendable, Equatable {
     package var status: SubmissionStatus
+    /// The final answer's status; nil when the delivery ended without one.
     package var httpStatus: Int?
+    /// The DfE's `submissionRef`, accepted submissions only.
     package var reference: String?
+    /// Soft errors of an accepted body, or the errors of a refused one.
     package var errors: [DfEError]
     /// Why it failed, or a note about an accepted answer.
     package var reason: String?

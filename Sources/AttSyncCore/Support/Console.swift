@@ -3,10 +3,17 @@ import Foundation
 /// Where a command's words go: results to stdout, diagnostics to stderr. `--quiet` silences everything
 /// but problems; `--verbose` adds detail. Tests pass a sink to capture both streams.
 package struct Console: Sendable {
+    /// Which standard stream a piece of text is for: `out` for results a person or a script reads, `err` for
+    /// notes, detail and problems, so that `attsync send >file` keeps diagnostics on the terminal.
     package enum Stream: Sendable { case out, err }
 
+    /// `--quiet`: drops results and notes, so cron mails only when something needs a person. Problems and
+    /// `raw` output still get through.
     package var quiet: Bool
+    /// `--verbose`: lets `detail` through (request traces with credentials redacted, retry waits, token counts).
     package var verbose: Bool
+    /// Receives every write that passes the filters above, with no newline added: `Console.standard` in the
+    /// program, a capturing closure in tests.
     private let sink: @Sendable (Stream, String) -> Void
 
     package init(quiet: Bool = false, verbose: Bool = false, sink: @escaping @Sendable (Stream, String) -> Void = Console.standard) {
@@ -19,6 +26,9 @@ package struct Console: Sendable {
     /// descriptor, a reader gone) never stops the run: it is remembered in `OutputFailure` and the
     /// command exits 74 at the end, after the work (and a send) is done.
     package static let standard: @Sendable (Stream, String) -> Void = { stream, text in
+        // `write(2)` rather than `FileHandle` or `print`: no buffering to lose on exit, and a failure is an
+        // errno to record instead of an exception or a trap. SIGPIPE is ignored by the command layer, so a
+        // reader that went away shows up here as EPIPE.
         let descriptor = stream == .out ? STDOUT_FILENO : STDERR_FILENO
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
@@ -51,10 +61,13 @@ package struct Console: Sendable {
 /// The first failed write to stdout or stderr of this process, if any: the command layer turns it into
 /// exit 74 once the work is done.
 package final class OutputFailure: @unchecked Sendable {
+    /// One per process: `Console.standard` is a static closure with no instance of its own to hold the failure.
     package static let shared = OutputFailure()
+    /// `Console` is `Sendable`, so writes may come from several threads; the lock keeps "first failure wins".
     private let lock = NSLock()
     private var first: (stream: Console.Stream, reason: String)?
 
+    /// Keeps `reason` unless an earlier failure is already kept: the first failure is the one reported.
     func record(_ stream: Console.Stream, reason: String) {
         lock.withLock { if first == nil { first = (stream, reason) } }
     }

@@ -1,15 +1,35 @@
 /// The process exit codes (sysexits(3)): what cron, systemd and a wrapper script act on.
+///
+/// The cases match the exit table of docs/operations.md ("Schedule"); keep the two in step. Each domain
+/// error picks its case in its own `exitStatus`; `init(for:)` is the one place an error becomes a status.
 package enum ExitStatus: Int32, Sendable {
+    /// Sent and accepted (✓ or ⚠), nothing to send, or nothing changed since the last accepted submission.
     case success = 0
+    /// The command line is wrong: an unknown `--school`, an empty `--by`, consent for several schools without
+    /// `--all-schools`, `history show` of an unknown id or of another school's submission.
     case usage = 64
+    /// Invalid rows or unknown codes in the MIS copy, a copy that is not a database or lacks canonical
+    /// columns, or a body the DfE rejected (HTTP 400, 413, 422…): a person must fix the data; retrying gives the same.
     case dataError = 65
+    /// The MIS copy is missing or cannot be opened (permissions, a WAL copy in a folder attsync cannot write).
     case noInput = 66
+    /// The DfE answered 410, the service is retired: consent was removed, the schedule should stop.
     case unavailable = 69
+    /// A bug: an error attsync did not expect (`Reporter` asks the user to report it).
     case software = 70
+    /// The state directory cannot be created.
     case cannotCreate = 73
+    /// The state database cannot be written, read back or was written by a newer attsync; or writing to stdout or
+    /// stderr failed.
     case ioError = 74
+    /// Try again later: network, DfE busy or down, a token that would not come, the MIS copy being refreshed,
+    /// truncated or locked, the state database locked, another run holding the lock. The next run sends what is pending.
     case temporaryFailure = 75
+    /// No consent for a school; a secret file readable, or the configuration or state directory writable, by
+    /// group or others; a symbolic link in the state directory; a state database this user cannot read.
     case noPermission = 77
+    /// The configuration is wrong or refused: an invalid key, a broken `source.views` SELECT, the OAuth client
+    /// refused, a certificate not trusted, a redirect, HTTP 401 twice, 403, 404 or 405.
     case configuration = 78
 
     /// The exit code for an error reported at the top of a command: the error's own for an

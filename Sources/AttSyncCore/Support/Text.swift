@@ -4,6 +4,7 @@ import Foundation
 
 extension Int {
     /// 12,345: thousands separated, for people.
+    /// Commas every three digits whatever the locale, so output and golden files never vary by machine.
     var grouped: String {
         let digits = String(magnitude)
         var out = ""
@@ -16,6 +17,7 @@ extension Int {
 }
 
 /// `1 mark`, `2 marks`, `1,204 marks`.
+/// Adds "s" for any count but 1, so only for nouns with a regular plural.
 func counted(_ count: Int, _ noun: String) -> String { "\(count.grouped) \(noun)\(count == 1 ? "" : "s")" }
 
 /// `2`, `0.5`, `1.25`: a number of seconds for people, without trailing zeros. Any value, however large
@@ -27,6 +29,8 @@ func secondsText(_ seconds: Double) -> String {
 }
 
 /// `2026-11-27 16:05` in `zone`, for people.
+/// Times are stored in UTC (`timestamp`) and shown in `configuration.timeZone`, so that the office reads
+/// the school's own clock. Minutes only: seconds never matter to the person reading.
 func localTime(_ date: Date, _ zone: TimeZone) -> String {
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = zone

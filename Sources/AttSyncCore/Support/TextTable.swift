@@ -1,8 +1,13 @@
 /// A plain-text table with a header row; text columns left-aligned, number columns right-aligned.
+/// Used by `history`, `consent status` and `preview`. Widths are counted in `Character`s, so `✓` and
+/// `–` take one column, as they do on a terminal.
 struct TextTable {
+    /// The first row; its length is the number of columns.
     var headers: [String]
     /// Columns (by index) aligned right.
     var numeric: Set<Int>
+    /// The body. Invariant: no row has more cells than `headers` (a wider row would index past the column
+    /// widths and trap); a shorter one leaves its last columns empty.
     var rows: [[String]] = []
 
     init(_ headers: [String], numeric: Set<Int> = []) {
@@ -12,6 +17,8 @@ struct TextTable {
 
     mutating func add(_ row: [String]) { rows.append(row) }
 
+    /// The table as text, one line per row, each ending in a newline, trailing spaces trimmed.
+    /// - Parameter indent: put before every line, to nest a table under a heading.
     func render(indent: String = "") -> String {
         let all = [headers] + rows
         let widths = headers.indices.map { column in all.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }

@@ -1,4 +1,6 @@
 /// A command line that names something that does not exist or combines flags that cannot go together.
+///
+/// Always exit 64: the person (or the cron line) must change the command; nothing was sent.
 package enum UsageError: AttSyncError, Equatable {
     /// `--school` names a URN the configuration does not list.
     case unknownSchool(urn: String, known: [String])

@@ -1,8 +1,8 @@
 import CCurl
 import Foundation
 
-/// The real transport: libcurl, one easy handle reused for every request of a run (connections are kept
-/// alive between them).
+/// The real transport: libcurl, one easy handle reused for every request of a run, each request on a fresh
+/// connection that is closed after it (see `CURLOPT_FRESH_CONNECT` in `send`).
 ///
 /// Security settings are fixed here and cannot be turned off: TLS 1.2 or later, peer and host verification,
 /// https only (plain http to loopback only, for tests), redirects never followed, a response size cap.
@@ -10,17 +10,32 @@ import Foundation
 ///
 /// Ownership: the instance owns the easy handle and the error buffer and frees both in `deinit`. A header
 /// list lives only for one `send` call, which is also the whole life of a transfer.
+///
+/// The fifth stage of the pipeline (payload → transport): `SendOperation` makes one per run, shared by the
+/// token fetch and every school's POST.
 package final class CurlTransport: HTTPTransport {
     /// Larger answers are cut off: the DfE's answers are small JSON documents.
+    /// 1 MiB (docs/dfe-contract.md §6): enforced both by `CURLOPT_MAXFILESIZE_LARGE`, when the server states a
+    /// length, and by the write callback, when it does not.
     package static let responseLimit = 1 << 20
 
+    /// The `CURL *` easy handle, owned: made in `init`, cleaned up in `deinit`. Reused after
+    /// `curl_easy_reset`; no connection outlives its request (`CURLOPT_FORBID_REUSE`), so nothing else carries over.
     private let handle: UnsafeMutableRawPointer
+    /// `CURLOPT_ERRORBUFFER`, `CURL_ERROR_SIZE` bytes, owned: libcurl writes its detailed reason here during
+    /// `curl_easy_perform`. It is an instance property because it must outlive every transfer on the handle.
     private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// `dfe.caBundle`: a PEM file of roots added to the system's.
     private let caBundle: String?
+    /// `dfe.timeoutSeconds`; also quoted by a timeout's message.
     private let timeoutSeconds: Double
+    /// `attsync/<version>` (docs/dfe-contract.md §2).
     private let userAgent: String
 
     /// `curl_global_init`, exactly once per process.
+    /// A lazily initialised static, which Swift runs once and thread-safely: `curl_global_init` is not
+    /// thread-safe itself and must come before any `curl_easy_init`. Its result is kept, so that every later
+    /// `init` fails the same way if it failed. Never undone: the process ends first.
     private static let globalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 
     /// - Parameters:
@@ -38,11 +53,16 @@ package final class CurlTransport: HTTPTransport {
         self.userAgent = userAgent
     }
 
+    // The handle first: until it is cleaned up, libcurl may still write into the error buffer.
     deinit {
         curl_easy_cleanup(handle)
         errorBuffer.deallocate()
     }
 
+    /// One request, from first byte to last, on the shared handle. Every option is set again after
+    /// `curl_easy_reset`, so nothing of an earlier request (its body, its headers, its method) carries over.
+    /// - Throws: `TransportError.refusedURL`, before anything is sent, for a URL that is neither https nor
+    ///   http to loopback; otherwise libcurl's failure as `classify` words it. An HTTP status is never thrown.
     package func send(_ request: HTTPRequest) throws(TransportError) -> HTTPResponse {
         let host = request.url.host ?? request.url.absoluteString
         let scheme = request.url.scheme?.lowercased()
@@ -52,15 +72,21 @@ package final class CurlTransport: HTTPTransport {
         curl_easy_reset(handle)
         errorBuffer.initialize(to: 0)
         let transfer = Transfer(limit: Self.responseLimit)
+        // Owned by this call and freed by `defer` after `curl_easy_perform`, the whole time libcurl reads it.
+        // `Expect:` with no value removes the header: libcurl would otherwise send `Expect: 100-continue` with a
+        // larger body and wait for the server before sending it.
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headerList) }
         for header in request.headers + [("Expect", "")] {
             headerList = curl_slist_append(headerList, header.value.isEmpty ? "\(header.0):" : "\(header.0): \(header.1)")
         }
+        // `transfer` lives until this function returns, after the last callback, so an unretained pointer is safe.
         let context = Unmanaged.passUnretained(transfer).toOpaque()
+        // Milliseconds, as libcurl's `long` options take them.
         let timeout = Int(timeoutSeconds * 1000)
         do {
             try check(attsync_curl_setopt_string(handle, CURLOPT_URL, request.url.absoluteString))
+            // libcurl itself refuses any other scheme, whatever the URL turns out to be.
             try check(attsync_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, scheme == "http" ? "http" : "https"))
             try check(attsync_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0))
             // A new connection for every request, closed after it: libcurl re-sends a request by itself when a
@@ -68,13 +94,16 @@ package final class CurlTransport: HTTPTransport {
             // an attempt nobody recorded. Every request on the wire is one attempt the retry policy decided.
             try check(attsync_curl_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1))
             try check(attsync_curl_setopt_long(handle, CURLOPT_FORBID_REUSE, 1))
+            // A minimum: TLS 1.2 or anything later that both sides speak; never a downgrade below it.
             try check(attsync_curl_setopt_long(handle, CURLOPT_SSLVERSION, Int(CURL_SSLVERSION_TLSv1_2)))
             try check(attsync_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1))
+            // 2: the certificate must name the host. Nothing in the configuration can turn either check off.
             try check(attsync_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2))
             if let caBundle {
                 // CAINFO adds this file; the built-in CAPATH (/etc/ssl/certs on Debian) stays trusted.
                 try check(attsync_curl_setopt_string(handle, CURLOPT_CAINFO, caBundle))
             }
+            // No SIGALRM for resolver timeouts: signals do not mix with Swift's threads.
             try check(attsync_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
             try check(attsync_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeout))
             try check(attsync_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, min(timeout, 15_000)))
@@ -88,11 +117,13 @@ package final class CurlTransport: HTTPTransport {
             try check(attsync_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context))
             if request.method == "POST" {
                 try check(attsync_curl_setopt_long(handle, CURLOPT_POST, 1))
+                // The size first: without it COPYPOSTFIELDS would take the body as a C string and stop at a zero byte.
                 try check(attsync_curl_setopt_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
                 // COPYPOSTFIELDS copies the bytes, so nothing of ours must outlive this call.
                 let copied = request.body.withUnsafeBufferPointer { buffer in
                     attsync_curl_setopt_pointer(
                         handle, CURLOPT_COPYPOSTFIELDS,
+                        // An empty array has no address; any non-null pointer does for zero bytes.
                         UnsafeMutableRawPointer(mutating: buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!))
                 }
                 try check(copied)
@@ -105,6 +136,7 @@ package final class CurlTransport: HTTPTransport {
                 detail: "libcurl refused an option: \(String(cString: curl_easy_strerror(error.code)))")
         }
 
+        // Blocks until the answer is complete, the timeout passes or the connection fails.
         let result = curl_easy_perform(handle)
         guard result == CURLE_OK else { throw classify(result, host: host, transfer: transfer) }
         // libcurl accepts an answer cut off inside its headers (a status line, then the end of the connection)
@@ -113,6 +145,7 @@ package final class CurlTransport: HTTPTransport {
             throw .connectionLost(host: host, detail: "the answer ended inside its headers")
         }
         var status = 0
+        // After a successful perform the code is always there; 0 would read as an unexpected status.
         _ = attsync_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         var retryAfter: curl_off_t = 0
         let retryAfterKnown = attsync_curl_getinfo_offset(handle, CURLINFO_RETRY_AFTER, &retryAfter) == CURLE_OK
@@ -122,6 +155,7 @@ package final class CurlTransport: HTTPTransport {
             retryAfterSeconds: retryAfterKnown && retryAfter > 0 ? Double(retryAfter) : nil)
     }
 
+    /// A `curl_easy_setopt` failure; `send` turns it into `TransportError.other` with libcurl's words.
     private struct OptionRefused: Error { let code: CURLcode }
 
     /// The one helper every `curl_easy_setopt` result goes through.
@@ -130,6 +164,8 @@ package final class CurlTransport: HTTPTransport {
     }
 
     /// Maps a libcurl failure to what went wrong, in words a technician can act on.
+    /// libcurl's error buffer is preferred to `curl_easy_strerror`: it holds the specific reason (the
+    /// certificate problem, the OS error) where the latter gives only the code's generic text.
     private func classify(_ code: CURLcode, host: String, transfer: Transfer) -> TransportError {
         let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
         let lower = detail.lowercased()
@@ -153,6 +189,8 @@ package final class CurlTransport: HTTPTransport {
     }
 
     /// The certificate problem in plain words, followed by libcurl's own.
+    /// Matched on OpenSSL's wording as libcurl passes it on; wording it does not know falls back to "TLS
+    /// handshake failed", with the detail still shown.
     static func tlsProblem(_ detail: String) -> String {
         let lower = detail.lowercased()
         let plain: String
@@ -175,10 +213,14 @@ package final class CurlTransport: HTTPTransport {
 }
 
 /// What one transfer has received so far; reached from libcurl's callbacks through its userdata pointer.
+/// A class so that both callbacks can reach and change the same instance through one raw pointer.
 private final class Transfer {
+    /// Body bytes accepted before the transfer is stopped.
     let limit: Int
     var body: [UInt8] = []
+    /// Lower-cased name → value, of the final response only.
     var headers: [String: String] = [:]
+    /// Set when the body would pass `limit`: tells a cut-off answer from any other write failure.
     var overflowed = false
     /// The blank line that ends the current response's headers has arrived.
     var headersComplete = false
@@ -186,6 +228,8 @@ private final class Transfer {
     init(limit: Int) { self.limit = limit }
 }
 
+/// `CURLOPT_WRITEFUNCTION`: appends one chunk of the body. `userdata` is the `Transfer`. Returning anything
+/// but `size * count` makes libcurl abort the transfer.
 private let writeCallback: attsync_curl_data_callback = { data, size, count, userdata in
     guard let data, let userdata else { return 0 }
     let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
@@ -200,6 +244,7 @@ private let writeCallback: attsync_curl_data_callback = { data, size, count, use
     return length
 }
 
+/// `CURLOPT_HEADERFUNCTION`: called once per header line, the status line included, with its CRLF.
 private let headerCallback: attsync_curl_data_callback = { data, size, count, userdata in
     guard let data, let userdata else { return 0 }
     let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()

@@ -1,4 +1,7 @@
 /// Why a request got no HTTP response.
+///
+/// Not an `AttSyncError`: the sending layer decides what it means. A retryable one becomes the reason of a
+/// transient attempt; the others end the delivery as `SendError.tls`.
 package enum TransportError: Error, Equatable, CustomStringConvertible {
     /// The server's certificate was refused (untrusted, expired, another host's) or TLS could not be agreed.
     /// Never retried, never downgraded.
@@ -8,6 +11,7 @@ package enum TransportError: Error, Equatable, CustomStringConvertible {
     /// No connection could be made (refused, unreachable, proxy down).
     case connectionFailed(host: String, detail: String)
     /// No complete answer within the timeout.
+    /// `seconds` is the configured whole-request timeout.
     case timedOut(host: String, seconds: Double)
     /// The connection broke after the request may have been received: the outcome is unknown.
     case connectionLost(host: String, detail: String)
@@ -16,9 +20,12 @@ package enum TransportError: Error, Equatable, CustomStringConvertible {
     /// The URL is not one attsync may use (plain http to a non-loopback host).
     case refusedURL(url: String)
     /// Any other libcurl failure.
+    /// `code` is libcurl's `CURLcode` number, for searching its documentation.
     case other(host: String, code: Int, detail: String)
 
     /// Worth another attempt with the same request.
+    /// Everything but TLS and a refused URL, including a lost connection: the DfE may have taken the body, and
+    /// the same Idempotency-Key makes a repeat safe (docs/dfe-contract.md §4).
     package var isRetryable: Bool {
         switch self {
         case .tls, .refusedURL: return false
