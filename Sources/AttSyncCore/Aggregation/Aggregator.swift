@@ -123,9 +123,9 @@ package struct Aggregator {
             guard let day = row.text(0).flatMap(Day.init(iso:)), let yearGroup = row.text(1) else { return }
             figures[day]?.onRoll[yearGroup] = row.int(2)
         }
+        // Pupil-days covered in more than one year group: the preview's "overlapping enrolments" (rule 1).
         try db.query(
             """
-            // Pupil-days covered in more than one year group: the preview's "overlapping enrolments" (rule 1).
             SELECT day, count(*) FROM (
                 SELECT day, pupil_id FROM temp.attsync_covering GROUP BY day, pupil_id HAVING count(DISTINCT year_group) > 1)
             GROUP BY day
@@ -134,9 +134,9 @@ package struct Aggregator {
             guard let day = row.text(0).flatMap(Day.init(iso:)) else { return }
             figures[day]?.overlappingEnrolments = row.int(1)
         }
+        // Rule 7: each extra copy of a pupil's mark for a session, to report; the mark itself is counted once.
         try db.query(
             """
-            // Rule 7: each extra copy of a pupil's mark for a session, to report; the mark itself is counted once.
             SELECT day, session, sum(copies - 1) FROM temp.attsync_marks WHERE copies > 1 GROUP BY day, session
             """
         ) { row in
