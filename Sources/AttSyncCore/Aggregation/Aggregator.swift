@@ -29,6 +29,18 @@ package struct Aggregator {
         try aggregate(source.connection, days: days, runDate: runDate)
     }
 
+    /// The number of marks on each of `days` that has any.
+    /// - Throws: `SQLiteError`.
+    package func markCounts(_ source: SourceSnapshot, on days: [Day]) throws -> [Day: Int] {
+        guard !days.isEmpty else { return [:] }
+        var counts: [Day: Int] = [:]
+        try source.connection.query(
+            "SELECT date, count(*) FROM attendance_marks WHERE date IN (SELECT value FROM json_each(?1)) GROUP BY date",
+            [.text(jsonArray(days.map(\.description)))]
+        ) { row in if let day = row.text(0).flatMap(Day.init(iso:)) { counts[day] = row.int(1) } }
+        return counts
+    }
+
     /// The dates in `[from, end)` with at least one mark (for catch-up), ascending.
     /// Compares the `date` text, which orders like dates for `YYYY-MM-DD`; malformed dates are dropped here and
     /// reported by `aggregate` as invalid rows.

@@ -78,4 +78,7 @@ package struct SchoolFigures: Equatable, Sendable {
     /// Pupils on roll on the run date.
     /// Sent as `totalNoOfPupils`, even when the run date itself has no marks.
     package var totalOnRollOnRunDate: Int
+    /// Marks on dates of the run's span that are not school days (a Saturday club, a listed closure):
+    /// never sent, reported as data quality.
+    package var marksOffCalendar: [Day: Int] = [:]
 }

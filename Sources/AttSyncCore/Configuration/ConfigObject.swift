@@ -86,6 +86,20 @@ struct ConfigObject {
         return Int(value)
     }
 
+    /// A list of real `YYYY-MM-DD` dates (empty when absent), each bad one named by its index.
+    func days(_ key: String) throws -> Set<Day> {
+        let texts: [String] = try optional(key) ?? []
+        var days = Set<Day>()
+        for (index, text) in texts.enumerated() {
+            guard let day = Day(iso: text) else {
+                throw ConfigurationError.invalid(
+                    key: keyPath(key) + "[\(index)]", message: "\"\(text)\" is not a real date in YYYY-MM-DD form")
+            }
+            days.insert(day)
+        }
+        return days
+    }
+
     /// A number of seconds greater than zero and at most a day.
     /// For timeouts and retry delays; a larger value can only be a typo.
     /// - Throws: `ConfigurationError` for zero, a negative number or more than 86400.

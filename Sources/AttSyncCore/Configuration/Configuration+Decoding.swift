@@ -57,16 +57,7 @@ extension Configuration.Window: Decodable {
         guard (0...366).contains(catchUpSchoolDays) else {
             throw object.invalid("catchUpSchoolDays", "must be a whole number from 0 (off) to 366, not \(catchUpSchoolDays)")
         }
-        let texts: [String] = try object.optional("nonSchoolDays") ?? []
-        nonSchoolDays = []
-        for (index, text) in texts.enumerated() {
-            guard let day = Day(iso: text) else {
-                throw ConfigurationError.invalid(
-                    key: object.keyPath("nonSchoolDays") + "[\(index)]",
-                    message: "\"\(text)\" is not a real date in YYYY-MM-DD form")
-            }
-            nonSchoolDays.insert(day)
-        }
+        nonSchoolDays = try object.days("nonSchoolDays")
     }
 }
 
@@ -172,7 +163,7 @@ extension Configuration.School: Decodable {
     /// `urn` a JSON number or a string of six digits, 100000–999999, kept as text; `name` optional;
     /// `source` required.
     package init(from decoder: any Decoder) throws {
-        let object = try ConfigObject(decoder, keys: ["urn", "name", "source"])
+        let object = try ConfigObject(decoder, keys: ["urn", "name", "source", "nonSchoolDays"])
         let urn: String
         if let number = try? object.integer("urn") {
             urn = String(number)
@@ -186,6 +177,7 @@ extension Configuration.School: Decodable {
         self.urn = urn
         name = try object.optional("name") ?? ""
         source = try object.required("source")
+        nonSchoolDays = try object.days("nonSchoolDays")
     }
 }
 

@@ -139,6 +139,16 @@ package struct Configuration: Sendable, Equatable {
         /// For people; may be empty.
         package var name: String
         package var source: Source
+        /// This school's own closures (an INSET day of one school of a trust), on top of
+        /// `window.nonSchoolDays`.
+        package var nonSchoolDays: Set<Day>
+
+        /// The trust's window with this school's own non-school days added.
+        package func window(_ trust: Window) -> Window {
+            var window = trust
+            window.nonSchoolDays.formUnion(nonSchoolDays)
+            return window
+        }
 
         /// `Example Academy (URN 100000)`, or `URN 100000` without a name.
         package var displayName: String { name.isEmpty ? "URN \(urn)" : "\(name) (URN \(urn))" }

@@ -32,6 +32,13 @@ package struct RunPlan: Sendable, Equatable {
         return (consentDay, first)
     }
 
+    /// The dates from the start of the run to the run date that are not school days (weekends, listed
+    /// closures), other than the run date itself: marks on them are not sent, and are reported.
+    package func offCalendarDays(catchUp: [Day]) -> [Day] {
+        guard let first = (catchUp + window).min() else { return [] }
+        return (first.ordinal..<runDate.ordinal).map(Day.init(ordinal:)).filter { !calendar.isSchoolDay($0) }
+    }
+
     /// The catch-up days: of `daysWithMarks` (ascending), the school days in `catchUpSearch` never accepted,
     /// oldest first, at most `window.catchUpSchoolDays` of them.
     package func catchUp(daysWithMarks: [Day]) -> [Day] {

@@ -33,7 +33,7 @@ package struct SchoolRun: Sendable {
     package static func prepare(
         school: Configuration.School, configuration: Configuration, runDate: Day, history: AcceptedHistory?
     ) throws -> SchoolRun {
-        let plan = RunPlan(runDate: runDate, window: configuration.window, history: history)
+        let plan = RunPlan(runDate: runDate, window: school.window(configuration.window), history: history)
         let source = try SourceDatabase(path: school.source.path, views: school.source.views, timeoutSeconds: school.source.timeoutSeconds)
         let aggregator = Aggregator(codes: configuration.codes)
         // One snapshot for both questions, so the catch-up dates and their figures come from the same copy.
@@ -42,7 +42,9 @@ package struct SchoolRun: Sendable {
                 try plan.catchUpSearch.map { search in
                     plan.catchUp(daysWithMarks: try aggregator.daysWithMarks(snapshot, from: search.from, before: search.before))
                 } ?? []
-            return (catchUp, try aggregator.aggregate(snapshot, days: catchUp + plan.window, runDate: runDate))
+            var figures = try aggregator.aggregate(snapshot, days: catchUp + plan.window, runDate: runDate)
+            figures.marksOffCalendar = try aggregator.markCounts(snapshot, on: plan.offCalendarDays(catchUp: catchUp))
+            return (catchUp, figures)
         }
         let payload = Payload(urn: school.urn, figures: figures, sending: Set(catchUp + plan.window))
         return SchoolRun(
@@ -68,6 +70,14 @@ package struct SchoolRun: Sendable {
         if duplicates > 0 { notes.append(counted(duplicates, "duplicate mark") + " counted once") }
         let unmarked = days.reduce(0) { $0 + $1.unmarked(.am) + $1.unmarked(.pm) }
         if unmarked > 0 { notes.append(counted(unmarked, "unmarked session")) }
+        if !figures.marksOffCalendar.isEmpty {
+            let dates = figures.marksOffCalendar.keys.sorted()
+            let shown =
+                dates.prefix(3).map(\.longDescription).joined(separator: ", ") + (dates.count > 3 ? " and \(dates.count - 3) more" : "")
+            notes.append(
+                counted(figures.marksOffCalendar.values.reduce(0, +), "mark")
+                    + " on dates that are not school days (\(shown)) not sent; if the school was open, remove the date from nonSchoolDays")
+        }
         let overlapping = days.reduce(0) { $0 + $1.overlappingEnrolments }
         if overlapping > 0 { notes.append(counted(overlapping, "pupil-day") + " with overlapping enrolments") }
         return notes

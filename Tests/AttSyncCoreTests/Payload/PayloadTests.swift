@@ -80,3 +80,50 @@ import Testing
         #expect(payload(1).sha256 != payload(2).sha256)
     }
 }
+
+/// Marks on dates outside the school-day calendar are never sent, and never dropped without a word.
+@Suite struct OffCalendarMarkTests {
+    @Test func marksOnASaturdayOrAListedClosureAreReportedNotSent() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var school = MISFixture()
+        school.pupil("a", "5", from: "2026-09-01")
+        school.mark("a", "2026-11-27", am: "/", pm: "\\")
+        school.mark("a", "2026-11-28", am: "/", pm: nil)  // a Saturday session
+        school.mark("a", "2026-11-30", am: "/", pm: "\\")  // an INSET day of this school only
+        school.mark("a", "2026-12-01", am: "/", pm: "\\")
+        try school.write(to: directory.file("mis.sqlite"))
+        let schools = #"[{ "urn": "100000", "source": { "path": "mis.sqlite" }, "nonSchoolDays": ["2026-11-30"] }]"#
+        try directory.write("config.json", configurationJSON(schools: schools, extra: #""window": {"schoolDays": 3}"#))
+        let configuration = try Configuration.load(path: directory.file("config.json"))
+        let run = try SchoolRun.prepare(
+            school: configuration.schools[0], configuration: configuration, runDate: Day("2026-12-01"), history: nil)
+        #expect(run.window == [Day("2026-11-26"), Day("2026-11-27"), Day("2026-12-01")], "the school's own closure is not a school day")
+        #expect(run.payload.days == [Day("2026-11-27"), Day("2026-12-01")])
+        #expect(run.figures.marksOffCalendar == [Day("2026-11-28"): 1, Day("2026-11-30"): 2])
+        let note = try #require(run.qualityNotes.first { $0.contains("not school days") })
+        #expect(note.hasPrefix("3 marks on dates that are not school days (Sat 28 Nov 2026, Mon 30 Nov 2026) not sent"))
+    }
+
+    @Test func aTrustsOtherSchoolsKeepTheirDay() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let schools = #"""
+            [{ "urn": "100000", "source": { "path": "a.sqlite" }, "nonSchoolDays": ["2026-11-30"] },
+             { "urn": "100001", "source": { "path": "b.sqlite" } }]
+            """#
+        try directory.write("config.json", configurationJSON(schools: schools))
+        let configuration = try Configuration.load(path: directory.file("config.json"))
+        let windows = configuration.schools.map { $0.window(configuration.window).calendar.isSchoolDay(Day("2026-11-30")) }
+        #expect(windows == [false, true])
+        #expect(
+            throws: ConfigurationError.invalid(
+                key: "schools[0].nonSchoolDays[0]", message: "\"30/11/2026\" is not a real date in YYYY-MM-DD form")
+        ) {
+            try Configuration.load(
+                path: directory.write(
+                    "bad.json",
+                    configurationJSON(schools: #"[{ "urn": "100000", "source": { "path": "a" }, "nonSchoolDays": ["30/11/2026"] }]"#)))
+        }
+    }
+}
