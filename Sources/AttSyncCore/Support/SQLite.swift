@@ -127,10 +127,26 @@ final class SQLiteConnection {
     }
 
     /// Refuses, at compile time of every statement from now on, what a read of the MIS copy never needs:
-    /// ATTACH and DETACH, pragmas other than `table_info`, loading extensions, and creating, altering or
-    /// dropping anything outside the TEMP schema (attsync's own tables and views live there).
+    /// ATTACH and DETACH, pragmas other than the schema reads `table_info`, `index_list` and `index_xinfo`,
+    /// loading extensions, and creating, altering or dropping anything outside the TEMP schema (attsync's own
+    /// tables and views live there).
     func restrictToReading() {
         sqlite3_set_authorizer(handle, readOnlyAuthorizer, nil)
+    }
+
+    /// The collating sequence `column` of `table` in `schema` is declared with (`BINARY` unless the declaration
+    /// names another), or nil when SQLite cannot say: no such table or column, or `table` is a view.
+    func declaredCollation(schema: String, table: String, column: String) -> String? {
+        var type: UnsafePointer<CChar>?
+        var collation: UnsafePointer<CChar>?
+        var notNull: Int32 = 0
+        var primaryKey: Int32 = 0
+        var autoIncrement: Int32 = 0
+        guard
+            sqlite3_table_column_metadata(handle, schema, table, column, &type, &collation, &notNull, &primaryKey, &autoIncrement)
+                == SQLITE_OK, let collation
+        else { return nil }
+        return String(cString: collation)
     }
 
     /// Makes every statement stop with `SQLITE_INTERRUPT` once `stop()` answers true (checked every few
@@ -285,6 +301,9 @@ struct SQLiteRow {
     /// Where NULL means something (`http_status`, `finished_at`): `int` and `double` give 0 for NULL.
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
 
+    /// Whether the column holds a blob (which `text` gives as its bytes, not converted).
+    func isBlob(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_BLOB }
+
     /// SQLite's conversion to an integer: NULL and non-numeric text give 0, so check `isNull` where it matters.
     func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(statement, column)) }
 
@@ -319,6 +338,9 @@ private let progressCallback: @convention(c) (UnsafeMutableRawPointer?) -> Int32
     return Unmanaged<Stopper>.fromOpaque(context).takeUnretainedValue().shouldStop() ? 1 : 0
 }
 
+/// The pragmas a read may use: they describe the schema and change nothing.
+private let readablePragmas: Set<String> = ["table_info", "index_list", "index_xinfo"]
+
 private let readOnlyAuthorizer:
     @convention(c) (
         UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?
@@ -330,7 +352,7 @@ private let readOnlyAuthorizer:
             SQLITE_DROP_VTABLE:
             return SQLITE_DENY
         case SQLITE_PRAGMA:
-            return name == "table_info" ? SQLITE_OK : SQLITE_DENY
+            return readablePragmas.contains(name ?? "") ? SQLITE_OK : SQLITE_DENY
         case SQLITE_FUNCTION:
             return name == "load_extension" ? SQLITE_DENY : SQLITE_OK
         default:
