@@ -82,7 +82,7 @@ package struct Aggregator {
         if table.uniqueMarks {
             // No duplicates can exist: the marks are counted where they lie, in one pass that also notices
             // invalid marks (their examples are read only when there are some).
-            grouped = try groupedMarks(db, daysJSON: daysJSON)
+            grouped = try groupedMarks(db, days: days)
             if grouped.contains(where: \.invalid) { markProblems = try invalidMarks(db, daysJSON) }
         } else {
             markProblems = try invalidMarks(db, daysJSON)
@@ -181,12 +181,16 @@ package struct Aggregator {
     /// - Throws: `SQLiteError`.
     private func rollFigures(_ db: SQLiteConnection, rollDays: [Day]) throws -> [Day: DayFigures] {
         var figures = Dictionary(uniqueKeysWithValues: rollDays.map { ($0, DayFigures(day: $0)) })
+        // Pupils first grouped by period, which a whole cohort shares, so that each date is matched against a
+        // few hundred periods rather than every pupil.
         try db.query(
             """
-            SELECT d.value, r.year_group, count(*)
+            WITH periods AS (
+                SELECT year_group, from_day, to_day, count(*) AS pupils FROM temp.attsync_roll GROUP BY year_group, from_day, to_day)
+            SELECT d.value, p.year_group, sum(p.pupils)
             FROM json_each(?1) AS d
-            JOIN temp.attsync_roll AS r ON r.from_day <= d.value AND (r.to_day IS NULL OR r.to_day >= d.value)
-            GROUP BY d.value, r.year_group
+            JOIN periods AS p ON p.from_day <= d.value AND (p.to_day IS NULL OR p.to_day >= d.value)
+            GROUP BY d.value, p.year_group
             """, [.text(jsonArray(rollDays.map(\.description)))]
         ) { row in
             guard let day = row.text(0).flatMap(Day.init(iso:)), let yearGroup = row.text(1) else { return }
@@ -227,16 +231,20 @@ package struct Aggregator {
         var invalid: Bool
     }
 
-    /// Rules 2 and 3 where the copy has no duplicates: the marks of the run's dates grouped by date, session,
+    /// Rules 2 and 3 where the copy has no duplicates: the marks of each of the run's dates grouped by session,
     /// year group as at the mark's date and code as recorded, read once through the date index. Marks rule 6
     /// rejects get groups of their own (`invalid`).
     /// - Throws: `SQLiteError`.
-    private func groupedMarks(_ db: SQLiteConnection, daysJSON: SQLValue) throws -> [GroupedMarks] {
-        try grouped(db, Self.groupedMarksSQL, [daysJSON])
+    private func groupedMarks(_ db: SQLiteConnection, days: [Day]) throws -> [GroupedMarks] {
+        // One date at a time: SQLite sorts to group, and a date's marks sort faster alone than mixed with the
+        // window's others (about an eighth less for eight dates, more for longer windows).
+        var groups: [GroupedMarks] = []
+        for day in days { groups += try grouped(db, Self.groupedMarksSQL, [.text(day.description)]) }
+        return groups
     }
 
-    /// `groupedMarks`' query: a seek in the date index per date, a seek in the roll's primary key per mark
-    /// (the tests hold both with EXPLAIN QUERY PLAN).
+    /// `groupedMarks`' query for one date: a seek in the date index, then a seek in the roll's primary key per
+    /// mark (the tests hold both with EXPLAIN QUERY PLAN).
     static let groupedMarksSQL = """
         SELECT m.date, m.session, r.year_group, m.code, count(*),
                CASE WHEN m.session IS NULL OR m.session NOT IN ('AM', 'PM') THEN 1
@@ -246,8 +254,8 @@ package struct Aggregator {
         FROM attendance_marks AS m
         LEFT JOIN temp.attsync_roll AS r
             ON r.pupil_id = m.pupil_id AND r.from_day <= m.date AND (r.to_day IS NULL OR r.to_day >= m.date)
-        WHERE m.date IN (SELECT value FROM json_each(?1))
-        GROUP BY m.date, m.session, r.year_group, m.code, invalid
+        WHERE m.date = ?1
+        GROUP BY m.session, r.year_group, m.code, invalid
         """
 
     /// Rules 2 and 3 over the de-duplicated marks of `stageMarks`.

@@ -101,7 +101,7 @@ import Testing
             let days = SchoolCalendar().window(endingOn: Day("2026-11-27"), schoolDays: 8)
             _ = try Aggregator(codes: Self.subCodes).aggregate(snapshot, days: days, runDate: Day("2026-11-27"))
             var plan: [String] = []
-            try snapshot.connection.query("EXPLAIN QUERY PLAN " + Aggregator.groupedMarksSQL, [.text("[]")]) { row in
+            try snapshot.connection.query("EXPLAIN QUERY PLAN " + Aggregator.groupedMarksSQL, [.text("2026-11-27")]) { row in
                 plan.append(row.text(3) ?? "")
             }
             return plan
