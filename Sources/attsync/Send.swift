@@ -23,14 +23,36 @@ extension AttSync {
         @Flag(help: "Send even when the body is identical to the last accepted submission.")
         var force = false
 
+        @Option(
+            help: ArgumentHelp(
+                "Act only on the schools of shard I of N (I from 0 to N-1, e.g. $JOB_COMPLETION_INDEX), chosen by a stable hash of the URN, so that N copies of attsync, each with its own state directory, share a trust.",
+                valueName: "I/N"))
+        var shard: ShardArgument?
+
         func validate() throws {
             if dryRun && force { throw ValidationError("--dry-run and --force cannot be combined: --dry-run sends nothing") }
+            if shard != nil && options.school != nil {
+                throw ValidationError("--shard and --school cannot be combined: --school already names one school")
+            }
         }
 
         func run(_ context: Context) throws -> ExitStatus {
-            dryRun
+            let context = shard.map { context.restricted(to: $0.shard) } ?? context
+            return dryRun
                 ? try PreviewOperation.run(context, date: runDate.date?.day, json: false, detail: false)
                 : try SendOperation.run(context, date: runDate.date?.day, force: force)
         }
     }
+}
+
+/// A `I/N` command-line value for `send --shard`.
+struct ShardArgument: ExpressibleByArgument {
+    let shard: Shard
+
+    init?(argument: String) {
+        guard let shard = Shard(argument) else { return nil }
+        self.shard = shard
+    }
+
+    static var defaultValueDescription: String { "I/N" }
 }

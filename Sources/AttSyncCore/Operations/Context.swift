@@ -60,3 +60,12 @@ package struct Context: Sendable {
         explicit ?? Day(containing: clock.now(), in: configuration.timeZone)
     }
 }
+
+extension Context {
+    /// The same context with only the schools of `shard` (`send --shard I/N`), in configuration order.
+    package func restricted(to shard: Shard) -> Context {
+        Context(
+            configuration: configuration, configurationPath: configurationPath, schools: schools.filter { shard.contains(urn: $0.urn) },
+            environment: environment, clock: clock, console: console)
+    }
+}

@@ -27,6 +27,11 @@ package enum SendOperation {
     /// had nothing to send, else the first failing school's code.
     /// - Throws: errors that stop the whole run before any school (configuration, secrets, state, lock).
     package static func run(_ context: Context, date: Day?, force: Bool, environment: Environment = .live) throws -> ExitStatus {
+        // `--shard` may leave no school: nothing to lock, read or send.
+        guard !context.schools.isEmpty else {
+            context.console.note("attsync: no school of the configuration falls in this shard; nothing to send")
+            return .success
+        }
         let configuration = context.configuration
         let dfe = configuration.dfe
         // Secrets first: a configuration problem stops the run before it touches the state directory.
