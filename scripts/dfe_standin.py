@@ -63,6 +63,9 @@ A spec is one of:
         Status 200..599, e.g. 3xx with a Location header, 429/503 with Retry-After, garbage 200.
   {"kind": "normal"}                       handle normally (e.g. to put a fault after a success).
   {"kind": "delay", "seconds": 0.5}        wait, then handle normally.
+  {"kind": "holdAnswer", "seconds": 3}     handle normally (stored) and record the request, then wait
+                                           before sending the answer: a test sees the request in
+                                           the record while the client still waits for its answer.
   {"kind": "softErrors", "errors": [...]}  handle normally; if the submission is accepted, append
                                            these error objects to its "errors" (a later replay of
                                            its Idempotency-Key returns them too). No effect on a
@@ -179,9 +182,11 @@ POST /attendances  (the submission)
     3. Content-Type application/json (parameters such as charset allowed)        else 415
     4. api-client-app-id present and equal to the client id the token was issued to, and
        api-client-session-id present and a UUID          else 400 MISSING_HEADER / INVALID_HEADER
-    5. Idempotency-Key: "<64 hex digits>" including the double quotes (either case), equal to the
-       SHA-256 of the body bytes. Missing (when required) -> 400 MISSING_HEADER; wrong form ->
-       400 IDEMPOTENCY_KEY_MALFORMED; another hash -> 400 IDEMPOTENCY_KEY_MISMATCH.
+    5. Idempotency-Key: "<64 hex digits>" including the double quotes (either case), identifying one
+       submission (dfe-contract.md: normally the body's SHA-256; a fresh one when a body is sent
+       again after a different body may have been taken). Missing (when required) -> 400
+       MISSING_HEADER; wrong form -> 400 IDEMPOTENCY_KEY_MALFORMED; a key seen before with another
+       body -> 422 IDEMPOTENCY_KEY_REUSED.
        A key already accepted: 201 with the same response body as the first time (same
        submissionRef); nothing new is stored.
     6. the body is UTF-8 JSON (no BOM; NaN, Infinity and numbers out of double range refused;
@@ -359,7 +364,7 @@ YEAR_GROUPS: list[tuple[str, str]] = (
 )
 VALID_YEAR_GROUPS = frozenset(group for group, _ in YEAR_GROUPS)
 
-FAULT_KINDS = {"normal", "delay", "softErrors", "acceptThenReset", "acceptThenStall", "reset",
+FAULT_KINDS = {"normal", "delay", "holdAnswer", "softErrors", "acceptThenReset", "acceptThenStall", "reset",
                "truncatedHeaders", "truncatedBody", "slowDrip", "huge", "oddShape", "controlChars",
                "badToken", "retryAfterHuge", "resetReusedConnection"}
 FAULT_ENDPOINTS = ("token", "attendances", "codes")
@@ -512,7 +517,7 @@ def _validate_fault(spec: Any, where: str, endpoint: str = "") -> dict:
             only = ENDPOINT_ONLY.get(kind)
             if only is not None and endpoint != only:
                 raise ConfigError(f"{where}: {kind} is only for the {only} endpoint")
-        if kind in ("delay", "acceptThenStall"):
+        if kind in ("delay", "holdAnswer", "acceptThenStall"):
             allowed.add("seconds")
             seconds = spec.get("seconds")
             if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds < 0:
@@ -788,6 +793,7 @@ class StandIn:
         self.store_path = record_path + ".store.json"
         self.tokens: dict[str, tuple[str, float]] = {}  # token -> (client id, monotonic expiry)
         self.accepted_keys: dict[str, Response] = {}  # idempotency key (lower-case hex) -> answer
+        self.key_bodies: dict[str, str] = {}  # idempotency key -> SHA-256 of the first body sent with it
         self.store: dict[str, dict[str, dict]] = {}
         self.submission_count = 0
         self.seq = 0
@@ -1010,10 +1016,13 @@ class StandIn:
                     "IDEMPOTENCY_KEY_MALFORMED", "Malformed Idempotency-Key",
                     'Idempotency-Key must be "<64 hex digits>", with the double quotes', None))
             key = match.group(1).lower()
-            if key != hashlib.sha256(request.body).hexdigest():
-                return errors_response(400, error(
-                    "IDEMPOTENCY_KEY_MISMATCH", "Idempotency-Key mismatch",
-                    "Idempotency-Key is not the SHA-256 of the body", None))
+            digest = hashlib.sha256(request.body).hexdigest()
+            with self.lock:
+                known = self.key_bodies.setdefault(key, digest)
+            if known != digest:
+                return errors_response(422, error(
+                    "IDEMPOTENCY_KEY_REUSED", "Idempotency-Key reused",
+                    "this Idempotency-Key was used before with another body", None))
 
         # Parse, validate and store under the lock, so a concurrent repeat of the same key cannot
         # create a second submission.
@@ -1289,6 +1298,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.abort_connection(reset=kind == "acceptThenReset")
         elif kind in HOSTILE_KEYS:
             self.hostile(kind, fault, endpoint, request, body, started)
+        elif kind == "holdAnswer":
+            response = standin.handle(request)
+            self.record(body, fault=fault, started=started, status=response.status, outcome=response,
+                        response_body=response.body, extra={"responseComplete": True})
+            time.sleep(fault["seconds"])
+            try:
+                self.send(response)
+            except OSError as e:
+                self.close_connection = True
+                log(f"port {self.client_address[1]}: client went away before the response: {e}")
         else:
             if kind == "delay":
                 time.sleep(fault["seconds"])

@@ -31,6 +31,14 @@ static inline CURLcode attsync_curl_setopt_callback(CURL *handle, CURLoption opt
     return curl_easy_setopt(handle, option, value);
 }
 
+/* CURLOPT_XFERINFOFUNCTION: called about once a second and on progress; a non-zero answer aborts the transfer. */
+typedef int (*attsync_curl_progress_callback)(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                                              curl_off_t ulnow);
+
+static inline CURLcode attsync_curl_setopt_progress(CURL *handle, attsync_curl_progress_callback value) {
+    return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, value);
+}
+
 static inline CURLcode attsync_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

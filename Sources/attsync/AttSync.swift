@@ -76,6 +76,8 @@ extension AttSyncCommand {
     func run() throws {
         // A reader that went away must give exit 74 at the end, not a silent death by SIGPIPE mid-send.
         signal(SIGPIPE, SIG_IGN)
+        // SIGTERM and SIGINT stop the run at a safe point, recording what they interrupted.
+        Interruption.shared.install()
         let console = options.console
         let status: ExitStatus
         do {

@@ -54,6 +54,10 @@ package enum SendOperation {
         // Records each school's part of the run in `runs`, for `status`, the pending alert and the metrics.
         let watch = RunWatch(runDate: runDate, store: store, clock: context.clock, tokens: tokens)
         for school in context.schools {
+            if let signal = Interruption.shared.signalName {
+                context.console.problem("attsync: stopped by \(signal) before \(school.displayName); the next run sends what is pending")
+                return status.keepingFirstFailure(.temporaryFailure)
+            }
             do {
                 try watch.begin(school)
                 try send(
@@ -109,21 +113,35 @@ package enum SendOperation {
         if !notes.isEmpty {
             console.note("data quality for \(school.displayName): \(notes.joined(separator: "; ")) (attsync preview --detail shows where)")
         }
-        let id = try store.beginSubmission(
+        let begun = try store.beginSubmission(
             urn: school.urn, runDate: runDate, payload: payload, dataQuality: notes, forced: force, at: context.clock.now())
-        console.detail("submission \(id): \(counted(payload.days.count, "date")), \(payload.body.count) bytes, key \(payload.sha256)")
+        let id = begun.id
+        console.detail(
+            "submission \(id): \(counted(payload.days.count, "date")), \(payload.body.count) bytes, Idempotency-Key \(begun.idempotencyKey)"
+        )
         let policy = RetryPolicy(retry: context.configuration.dfe.retry, clock: context.clock, random: environment.random)
         let acceptance: Acceptance
         do {
-            acceptance = try submitter.deliver(body: payload.body, sha256: payload.sha256, policy: policy) { attempt in
-                try store.recordAttempt(submission: id, attempt)
+            acceptance = try submitter.deliver(body: payload.body, idempotencyKey: begun.idempotencyKey, policy: policy) { attempt in
+                do {
+                    try store.recordAttempt(submission: id, attempt)
+                } catch let error as StateError where attempt.kind == .post && (200...299).contains(attempt.httpStatus ?? 0) {
+                    // The DfE has the body: the truth is "accepted, not recorded", never "nothing was sent".
+                    throw SendError.acceptedButNotRecorded(submission: id, reference: nil, problem: error.problem)
+                }
             }
         } catch let failure as DeliveryFailure {
+            if case .acceptedButNotRecorded = failure.error { throw failure.error }
             try store.finishSubmission(id, urn: school.urn, outcome: .failed(failure), at: context.clock.now())
             throw SubmissionFailed(error: failure.error, submission: id)
         }
         let outcome = SubmissionOutcome.accepted(acceptance, payload: payload)
-        try store.finishSubmission(id, urn: school.urn, outcome: outcome, at: context.clock.now())
+        do throws(StateError) {
+            try store.finishSubmission(id, urn: school.urn, outcome: outcome, at: context.clock.now())
+            try store.checkInPlace()
+        } catch {
+            throw SendError.acceptedButNotRecorded(submission: id, reference: acceptance.reference, problem: error.problem)
+        }
         let reference = acceptance.reference.map { " as \($0)" } ?? ""
         let dates = "\(counted(payload.days.count, "date")) (\(datesSummary(payload.days.map(\.description))))"
         if outcome.status == .accepted {

@@ -5,7 +5,8 @@
 package enum SendDecision: Sendable, Equatable {
     /// No date of the run has marks: there is no body.
     case nothingToSend
-    /// The body is byte for byte the last accepted one (submission `since`): not sent again unless forced.
+    /// The body is byte for byte the last accepted one (submission `since`), and no later body may have
+    /// replaced it at the DfE: not sent again unless forced.
     case unchanged(since: Int64)
     /// Send it.
     case send
@@ -16,7 +17,7 @@ package enum SendDecision: Sendable, Equatable {
     package init(payload: Payload, lastAccepted: AcceptedHistory.LastAccepted?, force: Bool) {
         if payload.isEmpty {
             self = .nothingToSend
-        } else if !force, let lastAccepted, lastAccepted.sha256 == payload.sha256 {
+        } else if !force, let lastAccepted, lastAccepted.sha256 == payload.sha256, !lastAccepted.otherBodySince {
             self = .unchanged(since: lastAccepted.id)
         } else {
             self = .send

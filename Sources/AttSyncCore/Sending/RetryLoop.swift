@@ -50,6 +50,7 @@ struct RetryLoop {
         // Only transient failures count against `retry.attempts`; the repeat after a 401 does not.
         var failures = 0
         while true {
+            if let signal = Interruption.shared.signalName { throw SendError.interrupted(signal: signal) }
             number += 1
             let started = policy.now
             var entry = AttemptRecord(kind: kind, number: number, startedAt: started, durationSeconds: 0)

@@ -28,6 +28,10 @@ package enum SendError: AttSyncError, Equatable {
     case rejected(status: Int, summary: String)
     /// The service is retired (HTTP 410).
     case retired
+    /// The DfE accepted submission `submission` but attsync could not record it.
+    case acceptedButNotRecorded(submission: Int64, reference: String?, problem: String)
+    /// SIGTERM or SIGINT stopped the delivery before the DfE's answer was known.
+    case interrupted(signal: String)
     /// Transient failures outlasted the retry budget.
     /// Also an unexpected status such as 501 or 505, which is not retried but left to the next run.
     case gaveUp(reason: String)
@@ -62,6 +66,11 @@ package enum SendError: AttSyncError, Equatable {
             return "the DfE rejected the submission (HTTP \(status)): \(summary)"
         case .retired:
             return "the DfE says the attendance service is retired (HTTP 410): consent was removed and sending has stopped"
+        case .acceptedButNotRecorded(let submission, let reference, let problem):
+            return
+                "the DfE accepted submission \(submission)\(reference.map { " as \($0)" } ?? "") but attsync could not record it (\(problem)); the next run sends the same body with the same Idempotency-Key, which the DfE answers as before, and records it"
+        case .interrupted(let signal):
+            return "stopped by \(signal) before the DfE's answer was known; the next run sends these days again"
         case .gaveUp(let reason):
             return "\(reason); the days stay pending and the next run sends them"
         }
@@ -70,8 +79,11 @@ package enum SendError: AttSyncError, Equatable {
     /// How the submission is recorded when this error ends its delivery: ✗ rejected when the DfE refused
     /// the body itself, ✗ failed otherwise.
     package var submissionStatus: SubmissionStatus {
-        if case .rejected = self { return .rejected }
-        return .failed
+        switch self {
+        case .rejected: return .rejected
+        case .interrupted: return .interrupted
+        default: return .failed
+        }
     }
 
     /// The service is retired (HTTP 410): consent is removed for the school in the same transaction that
@@ -93,7 +105,8 @@ package enum SendError: AttSyncError, Equatable {
         switch self {
         case .noConsent, .consentRemovedByService: return .noPermission
         case .tokenRejected, .tls, .redirected, .unauthorised, .forbidden, .endpointWrong: return .configuration
-        case .tokenResponseInvalid, .gaveUp: return .temporaryFailure
+        case .tokenResponseInvalid, .gaveUp, .interrupted: return .temporaryFailure
+        case .acceptedButNotRecorded: return .ioError
         case .rejected: return .dataError
         case .retired: return .unavailable
         }

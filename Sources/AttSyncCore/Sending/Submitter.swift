@@ -33,9 +33,11 @@ package struct Submitter {
     /// - Throws: `DeliveryFailure`, or whatever `record` throws.
     /// - Parameters:
     ///   - body: the payload's exact bytes, resent unchanged on every attempt.
-    ///   - sha256: the body's hex digest, sent quoted as the Idempotency-Key.
+    ///   - idempotencyKey: hex SHA-256 identifying the submission (`StateStore.beginSubmission`), sent quoted.
     ///   - policy: the school's retry budget, shared with any token fetch this delivery needs.
-    package func deliver(body: [UInt8], sha256: String, policy: RetryPolicy, record: (AttemptRecord) throws -> Void) throws -> Acceptance {
+    package func deliver(body: [UInt8], idempotencyKey: String, policy: RetryPolicy, record: (AttemptRecord) throws -> Void) throws
+        -> Acceptance
+    {
         // One fresh token per delivery: a second 401 means the client itself is refused (docs/dfe-contract.md §4).
         var refreshedAfter401 = false
         let loop = RetryLoop(kind: .post, policy: policy, console: console)
@@ -48,7 +50,8 @@ package struct Submitter {
                     // The token's own attempts are already recorded; no POST was made, so this attempt records nothing.
                     throw DeliveryFailure(error: error, httpStatus: nil, errors: [])
                 }
-                let request = HTTPRequest(method: "POST", url: endpoint, headers: headers(token: token, sha256: sha256), body: body)
+                let request = HTTPRequest(
+                    method: "POST", url: endpoint, headers: headers(token: token, idempotencyKey: idempotencyKey), body: body)
                 console.detail(
                     "POST \(endpoint.absoluteString) (\(body.count) bytes) "
                         + request.redactedHeaders.map { "\($0.name): \($0.value)" }.joined(separator: "; "))
@@ -58,6 +61,9 @@ package struct Submitter {
                 } catch {
                     attempt.error = error.description
                     console.detail("→ \(error)")
+                    if case .interrupted(_, let signal) = error {
+                        return .failure(DeliveryFailure(error: .interrupted(signal: signal), httpStatus: nil, errors: []))
+                    }
                     guard error.isRetryable else { return .failure(DeliveryFailure(error: .tls(error), httpStatus: nil, errors: [])) }
                     return .transient(error.description)
                 }
@@ -81,6 +87,8 @@ package struct Submitter {
                     return .failure(failure)
                 }
             }
+        } catch let error as SendError {
+            throw DeliveryFailure(error: error, httpStatus: nil, errors: [])
         } catch let exhausted as RetryLoop.Exhausted {
             let asked = exhausted.retryAfterSeconds.map { ", the DfE asked to wait \(secondsText($0)) s" } ?? ""
             throw DeliveryFailure(
@@ -95,14 +103,14 @@ package struct Submitter {
     /// Every header of the contract. The session id is new for each request.
     /// docs/dfe-contract.md §2. The Idempotency-Key is the same for every attempt of the same body, across runs;
     /// the session id is a fresh lower-case UUID for every request, as the contract asks.
-    private func headers(token: Secret, sha256: String) -> [(name: String, value: String)] {
+    private func headers(token: Secret, idempotencyKey: String) -> [(name: String, value: String)] {
         var headers = [
             (name: "Authorization", value: "Bearer \(token.revealed)"),
             (name: "Content-Type", value: "application/json"),
             (name: "Accept", value: "application/json"),
             (name: "api-client-app-id", value: clientId),
             (name: "api-client-session-id", value: UUID().uuidString.lowercased()),
-            (name: "Idempotency-Key", value: "\"\(sha256)\""),
+            (name: "Idempotency-Key", value: "\"\(idempotencyKey)\""),
         ]
         if let subscriptionKey { headers.append((name: "Ocp-Apim-Subscription-Key", value: subscriptionKey.revealed)) }
         return headers

@@ -46,6 +46,7 @@ package final class TokenProvider {
                     response = try transport.send(request())
                 } catch {
                     attempt.error = error.description
+                    if case .interrupted(_, let signal) = error { return .failure(SendError.interrupted(signal: signal)) }
                     return error.isRetryable ? .transient(error.description) : .failure(SendError.tls(error))
                 }
                 attempt.httpStatus = response.status

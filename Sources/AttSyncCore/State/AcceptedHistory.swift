@@ -10,6 +10,9 @@ package struct AcceptedHistory: Sendable, Equatable {
         package var id: Int64
         /// Its body's hex SHA-256, compared with the new body's.
         package var sha256: String
+        /// A later submission with another body may have been taken by the DfE (its outcome is not known),
+        /// so the DfE may no longer hold this one: a body equal to it is not "unchanged".
+        package var otherBodySince: Bool = false
     }
 
     /// The consent changes of the school.

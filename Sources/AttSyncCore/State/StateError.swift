@@ -20,6 +20,8 @@ package enum StateError: AttSyncError, Equatable {
     case symbolicLink(path: String)
     /// The database exists but this user cannot read it.
     case cannotRead(path: String, reason: String, owner: String?)
+    /// The database file was deleted or replaced while this run had it open.
+    case replaced(path: String)
     /// No submission with that id.
     case noSuchSubmission(id: Int64)
 
@@ -44,6 +46,9 @@ package enum StateError: AttSyncError, Equatable {
         case .cannotRead(let path, let reason, let owner):
             let who = owner.map { "; run attsync as \($0), who owns it (for example sudo -u \($0) attsync …)" } ?? ""
             return "cannot read the state database \(path): \(reason)\(who)"
+        case .replaced(let path):
+            return
+                "the state database \(path) was deleted or replaced while attsync was running; restore it from a backup (its consent records went with it)"
         case .noSuchSubmission(let id):
             return "no submission \(id); `attsync history` lists them"
         }
@@ -55,10 +60,20 @@ package enum StateError: AttSyncError, Equatable {
     package var exitStatus: ExitStatus {
         switch self {
         case .cannotCreateDirectory: return .cannotCreate
-        case .cannotWrite, .newerSchema, .corrupt: return .ioError
+        case .cannotWrite, .newerSchema, .corrupt, .replaced: return .ioError
         case .busy, .locked: return .temporaryFailure
         case .looseDirectory, .symbolicLink, .cannotRead: return .noPermission
         case .noSuchSubmission: return .usage
+        }
+    }
+
+    /// What went wrong, without the advice of `description` (which assumes nothing was sent): for the
+    /// message of a submission the DfE accepted but attsync could not record.
+    package var problem: String {
+        switch self {
+        case .cannotWrite(let path, let reason): return "cannot write the state database \(path): \(reason)"
+        case .busy(let path): return "the state database \(path) was locked by another process"
+        default: return description
         }
     }
 }

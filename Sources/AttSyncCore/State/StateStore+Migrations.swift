@@ -63,9 +63,10 @@ extension StateStore {
         // `submissions.data_quality`: `SchoolRun.qualityNotes` joined by "; ", NULL when there were none.
         ("2 data-quality notes of each submission", "ALTER TABLE submissions ADD COLUMN data_quality TEXT;"),
         ("3 the start of the DfE's answer to each POST", "ALTER TABLE attempts ADD COLUMN answer TEXT;"),
+        ("4 the Idempotency-Key of each submission", "ALTER TABLE submissions ADD COLUMN idempotency_key TEXT;"),
         // `runs`: one row per school per `send` run, whatever happened (StateStore+Runs.swift).
         (
-            "4 each school's part of each send run",
+            "5 each school's part of each send run",
             """
             CREATE TABLE runs (
               id INTEGER PRIMARY KEY,

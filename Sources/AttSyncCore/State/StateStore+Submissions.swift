@@ -17,25 +17,59 @@ extension StateStore {
             }
             var last: AcceptedHistory.LastAccepted?
             try db.query(
-                "SELECT id, body_sha256 FROM submissions WHERE urn = ? AND status IN ('accepted', 'warnings') ORDER BY id DESC LIMIT 1",
+                """
+                SELECT s.id, s.body_sha256, EXISTS (
+                    SELECT 1 FROM submissions AS later WHERE later.urn = s.urn AND later.id > s.id AND later.body_sha256 <> s.body_sha256
+                    AND \(Self.mayHaveBeenTaken.replacingOccurrences(of: "s.", with: "later.")))
+                FROM submissions AS s WHERE s.urn = ? AND s.status IN ('accepted', 'warnings') ORDER BY s.id DESC LIMIT 1
+                """,
                 [.text(urn)]
-            ) { row in last = .init(id: Int64(row.int(0)), sha256: row.text(1) ?? "") }
+            ) { row in last = .init(id: Int64(row.int(0)), sha256: row.text(1) ?? "", otherBodySince: row.int(2) != 0) }
             return AcceptedHistory(
                 consent: consent, consentDay: consent.inForce.map { Day(containing: $0.at, in: timeZone) }, acceptedDigests: digests,
                 lastAccepted: last)
         }
     }
 
-    /// Records a submission before its first byte is sent; returns its id.
-    ///
-    /// Committed before delivery starts, so a crash at any later moment leaves a `sending` row that the next
-    /// run marks interrupted, and the body it holds is the one that may have reached the DfE.
+    /// A submission just recorded: its id and the Idempotency-Key its POSTs carry.
+    package struct Begun: Sendable, Equatable {
+        package var id: Int64
+        /// Hex SHA-256, sent quoted.
+        package var idempotencyKey: String
+    }
+
+    /// Whether the DfE may hold the body of the submission `s` (SQL over `submissions AS s`): it was
+    /// accepted, or its outcome is not known (interrupted, still sending, or failed after a POST that got
+    /// no answer or a 5xx/408/409/429, any of which the receiver may have stored).
+    static let mayHaveBeenTaken = """
+        (s.status IN ('accepted', 'warnings', 'interrupted', 'sending')
+         OR (s.status = 'failed' AND EXISTS (
+               SELECT 1 FROM attempts AS a WHERE a.submission_id = s.id AND a.kind = 'post'
+               AND (a.http_status IS NULL OR a.http_status >= 500 OR a.http_status IN (408, 409, 429)))))
+        """
+
+    /// Records a submission before its first byte is sent, with its Idempotency-Key
+    /// (docs/dfe-contract.md): the body's hash, the same on every retry and on every later run that
+    /// resends the same submission's body; but a fresh key when the same body is sent again after a
+    /// different body may have been taken, so that a receiver that remembers keys for ever cannot answer
+    /// with the old result and keep the other body's figures.
     /// - Parameter dataQuality: the data-quality findings of the dates sent, in words.
-    /// - Throws: `StateError`; `send` stops then, since nothing may be sent without its record.
     package func beginSubmission(urn: String, runDate: Day, payload: Payload, dataQuality: [String], forced: Bool, at: Date)
-        throws(StateError) -> Int64
+        throws(StateError) -> Begun
     {
         try write {
+            var previous: (id: Int64, key: String)?
+            try db.query(
+                "SELECT id, coalesce(idempotency_key, body_sha256) FROM submissions WHERE urn = ? AND body_sha256 = ? ORDER BY id DESC LIMIT 1",
+                [.text(urn), .text(payload.sha256)]
+            ) { row in previous = (Int64(row.int(0)), row.text(1) ?? payload.sha256) }
+            var otherBodySince = false
+            if let previous {
+                try db.query(
+                    "SELECT EXISTS (SELECT 1 FROM submissions AS s WHERE s.urn = ? AND s.id > ? AND s.body_sha256 <> ? AND \(Self.mayHaveBeenTaken))",
+                    [.text(urn), .integer(previous.id), .text(payload.sha256)]
+                ) { row in otherBodySince = row.int(0) != 0 }
+            }
             try db.run(
                 """
                 INSERT INTO submissions (urn, run_date, dates, body, body_sha256, forced, status, created_at, data_quality)
@@ -46,7 +80,11 @@ extension StateStore {
                     .text(payload.sha256), .integer(forced ? 1 : 0), .text(timestamp(at)),
                     dataQuality.isEmpty ? .null : .text(dataQuality.joined(separator: "; ")),
                 ])
-            return db.lastInsertRowID
+            let id = db.lastInsertRowID
+            let key =
+                otherBodySince ? hexSHA256(Array("\(payload.sha256):submission \(id)".utf8)) : previous?.key ?? payload.sha256
+            try db.run("UPDATE submissions SET idempotency_key = ? WHERE id = ?", [.text(key), .integer(id)])
+            return Begun(id: id, idempotencyKey: key)
         }
     }
 

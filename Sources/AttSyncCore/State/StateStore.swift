@@ -18,9 +18,27 @@ package final class StateStore {
     /// Used by the `StateStore+…` extensions, always inside `write` or `read`.
     let db: SQLiteConnection
 
+    /// Device and inode of the database file when it was opened: `checkInPlace` compares them.
+    private let identity: [UInt64]
+
     private init(path: String, db: SQLiteConnection) {
         self.path = path
         self.db = db
+        identity = Self.identity(path)
+    }
+
+    /// The device and inode at `path`; empty when nothing is there.
+    private static func identity(_ path: String) -> [UInt64] {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return [] }
+        return [UInt64(status.st_dev), UInt64(status.st_ino)]
+    }
+
+    /// Whether the file at `path` is still the one this store opened: a database deleted or replaced during
+    /// a run would take the run's records with it (SQLite keeps writing to the unlinked file).
+    /// - Throws: `StateError.replaced`.
+    package func checkInPlace() throws(StateError) {
+        guard Self.identity(path) == identity else { throw .replaced(path: path) }
     }
 
     /// Creates the state directory (0700) when missing, opens or creates the database and migrates it.

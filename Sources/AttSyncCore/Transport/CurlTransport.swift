@@ -105,6 +105,9 @@ package final class CurlTransport: HTTPTransport {
             }
             // No SIGALRM for resolver timeouts: signals do not mix with Swift's threads.
             try check(attsync_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
+            // SIGTERM or SIGINT aborts the transfer within about a second (the callback answers non-zero).
+            try check(attsync_curl_setopt_long(handle, CURLOPT_NOPROGRESS, 0))
+            try check(attsync_curl_setopt_progress(handle, progressCallback))
             try check(attsync_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeout))
             try check(attsync_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, min(timeout, 15_000)))
             try check(attsync_curl_setopt_offset(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(Self.responseLimit)))
@@ -182,6 +185,7 @@ package final class CurlTransport: HTTPTransport {
         case CURLE_OPERATION_TIMEDOUT: return .timedOut(host: host, seconds: timeoutSeconds)
         case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM:
             return .connectionLost(host: host, detail: detail)
+        case CURLE_ABORTED_BY_CALLBACK: return .interrupted(host: host, signal: Interruption.shared.signalName ?? "a signal")
         case CURLE_FILESIZE_EXCEEDED: return .responseTooLarge(host: host, limit: Self.responseLimit)
         case CURLE_WRITE_ERROR where transfer.overflowed: return .responseTooLarge(host: host, limit: Self.responseLimit)
         default: return .other(host: host, code: Int(code.rawValue), detail: detail)
@@ -262,4 +266,9 @@ private let headerCallback: attsync_curl_data_callback = { data, size, count, us
         transfer.headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
     }
     return length
+}
+
+/// Aborts the transfer once SIGTERM or SIGINT has asked the run to stop.
+private let progressCallback: attsync_curl_progress_callback = { _, _, _, _, _ in
+    Interruption.shared.requested == nil ? 0 : 1
 }

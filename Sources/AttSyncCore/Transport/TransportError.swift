@@ -19,6 +19,8 @@ package enum TransportError: Error, Equatable, CustomStringConvertible {
     case responseTooLarge(host: String, limit: Int)
     /// The URL is not one attsync may use (plain http to a non-loopback host).
     case refusedURL(url: String)
+    /// SIGTERM or SIGINT stopped the transfer; whether the server took the request is not known.
+    case interrupted(host: String, signal: String)
     /// Any other libcurl failure.
     /// `code` is libcurl's `CURLcode` number, for searching its documentation.
     case other(host: String, code: Int, detail: String)
@@ -28,7 +30,7 @@ package enum TransportError: Error, Equatable, CustomStringConvertible {
     /// the same Idempotency-Key makes a repeat safe (docs/dfe-contract.md §4).
     package var isRetryable: Bool {
         switch self {
-        case .tls, .refusedURL: return false
+        case .tls, .refusedURL, .interrupted: return false
         default: return true
         }
     }
@@ -42,6 +44,7 @@ package enum TransportError: Error, Equatable, CustomStringConvertible {
         case .connectionLost(let host, let detail): return "connection to \(host) lost before the answer: \(detail)"
         case .responseTooLarge(let host, let limit): return "the answer from \(host) exceeded \(limit) bytes"
         case .refusedURL(let url): return "refusing \(url): plain http is allowed to loopback only"
+        case .interrupted(let host, let signal): return "stopped by \(signal) while talking to \(host)"
         case .other(let host, let code, let detail): return "request to \(host) failed: \(detail) (libcurl code \(code))"
         }
     }

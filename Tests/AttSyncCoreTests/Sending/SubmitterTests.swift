@@ -28,7 +28,7 @@ import Testing
         do {
             result = .success(
                 try SendingFixtures.submitter(transport).deliver(
-                    body: Self.body, sha256: Self.sha, policy: SendingFixtures.policy(clock, retry: retry)
+                    body: Self.body, idempotencyKey: Self.sha, policy: SendingFixtures.policy(clock, retry: retry)
                 ) { records.append($0) })
         } catch {
             result = .failure(error as! DeliveryFailure)

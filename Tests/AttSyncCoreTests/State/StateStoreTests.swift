@@ -60,7 +60,8 @@ import Testing
         let now = Date(timeIntervalSince1970: 1_795_000_000)
         let first = try store.beginSubmission(
             urn: "100000", runDate: figures.day, payload: payload, dataQuality: ["2 marks of pupils not on roll (not sent)"], forced: false,
-            at: now)
+            at: now
+        ).id
         try store.recordAttempt(
             submission: first,
             AttemptRecord(
@@ -71,7 +72,8 @@ import Testing
             first, urn: "100000",
             outcome: .accepted(Acceptance(httpStatus: 201, reference: "SUB-1", errors: [], note: nil), payload: payload), at: now)
         let second = try store.beginSubmission(
-            urn: "100000", runDate: figures.day, payload: payload, dataQuality: [], forced: true, at: now)
+            urn: "100000", runDate: figures.day, payload: payload, dataQuality: [], forced: true, at: now
+        ).id
         #expect(try store.markInterrupted(at: now) == 1)
 
         let history = try store.acceptedHistory(urn: "100000", timeZone: TimeZone(identifier: "Europe/London")!)
@@ -131,5 +133,57 @@ import Testing
         #expect(throws: StateError.corrupt(path: directory.file("attsync.sqlite"), what: "time of consent event 1")) {
             try store.consentHistory(urn: "100000")
         }
+    }
+
+    /// A payload for one pupil on 27 November marked `code` in the morning.
+    func payload(_ code: String) -> Payload {
+        var figures = DayFigures(day: Day(iso: "2026-11-27")!)
+        figures.onRoll = ["1": 1]
+        figures.am.read = 1
+        figures.am.counts = ["1": [code: 1]]
+        return Payload(urn: "100000", figures: SchoolFigures(days: [figures], totalOnRollOnRunDate: 1), sending: [figures.day])
+    }
+
+    @Test func aBodySentAgainAfterAnotherMayHaveBeenTakenIsNotUnchangedAndGetsAFreshKey() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try StateStore.open(directory: directory.path)
+        let now = Date(timeIntervalSince1970: 1_795_000_000)
+        let zone = TimeZone(identifier: "Europe/London")!
+        let (a, b) = (payload("/"), payload("I"))
+        func begin(_ body: Payload) throws -> StateStore.Begun {
+            try store.beginSubmission(
+                urn: "100000", runDate: Day(iso: "2026-11-27")!, payload: body, dataQuality: [], forced: false, at: now)
+        }
+        func accept(_ id: Int64, _ body: Payload) throws {
+            try store.finishSubmission(
+                id, urn: "100000",
+                outcome: .accepted(Acceptance(httpStatus: 201, reference: "R\(id)", errors: [], note: nil), payload: body),
+                at: now)
+        }
+        let first = try begin(a)
+        #expect(first.idempotencyKey == a.sha256, "a body's first key is its hash")
+        try accept(first.id, a)
+        #expect(try store.acceptedHistory(urn: "100000", timeZone: zone).lastAccepted?.otherBodySince == false)
+        // B goes out and its outcome is lost (the run was killed): the DfE may hold B.
+        let lost = try begin(b)
+        #expect(lost.idempotencyKey == b.sha256)
+        _ = try store.markInterrupted(at: now)
+        let history = try store.acceptedHistory(urn: "100000", timeZone: zone)
+        #expect(history.lastAccepted?.otherBodySince == true)
+        #expect(SendDecision(payload: a, lastAccepted: history.lastAccepted, force: false) == .send, "A again is not \"unchanged\"")
+        // A again: a fresh key, kept by every later resend of this submission's body.
+        let again = try begin(a)
+        #expect(again.idempotencyKey != a.sha256 && again.idempotencyKey.count == 64)
+        _ = try store.markInterrupted(at: now)
+        #expect(try begin(a).idempotencyKey == again.idempotencyKey, "a resend of the same submission keeps its key")
+        // A rejection (400) means the DfE did not take the body: no fresh key for what follows.
+        let rejected = try begin(payload("N"))
+        try store.recordAttempt(
+            submission: rejected.id, AttemptRecord(kind: .post, number: 1, startedAt: now, durationSeconds: 0, httpStatus: 400))
+        try store.finishSubmission(
+            rejected.id, urn: "100000",
+            outcome: .failed(DeliveryFailure(error: .rejected(status: 400, summary: "x"), httpStatus: 400, errors: [])), at: now)
+        #expect(try begin(a).idempotencyKey == again.idempotencyKey)
     }
 }
