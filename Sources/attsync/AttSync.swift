@@ -46,7 +46,9 @@ struct CommonOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Print more detail to stderr.")
     var verbose = false
 
-    @Option(help: ArgumentHelp("How to write diagnostics to stderr: human, or json (one object per line, for a log shipper).", valueName: "format"))
+    @Option(
+        help: ArgumentHelp(
+            "How to write diagnostics to stderr: human, or json (one object per line, for a log shipper).", valueName: "format"))
     var logFormat = LogFormat.human
 
     var console: Console {

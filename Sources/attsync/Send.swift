@@ -34,7 +34,9 @@ extension AttSync {
 
         func validate() throws {
             if dryRun && force { throw ValidationError("--dry-run and --force cannot be combined: --dry-run sends nothing") }
-            if dryRun && metricsFile != nil { throw ValidationError("--dry-run and --metrics-file cannot be combined: --dry-run sends nothing") }
+            if dryRun && metricsFile != nil {
+                throw ValidationError("--dry-run and --metrics-file cannot be combined: --dry-run sends nothing")
+            }
         }
 
         func run(_ context: Context) throws -> ExitStatus {

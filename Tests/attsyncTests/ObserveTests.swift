@@ -48,7 +48,8 @@ import Testing
             "✓ dfe.token.clientSecret: the environment variable ATTSYNC_CLIENT_SECRET is set", "✓ dfe.subscriptionKey:",
             "✓ each school reads its own MIS copy", "schema current", "Sample Primary (URN 100000)\n", "Sample Academy (URN 100001)\n",
             "✓ consent given by Ann Head", "✓ reads by date use the index attendance_marks_by_date", "each national on its dates or mapped",
-            "✓ token fetched from https://localhost:", "answered HTTP 405 (it takes only POST", "✓ the DfE's code list matches the catalogue for 2026-11-27",
+            "✓ token fetched from https://localhost:", "answered HTTP 405 (it takes only POST",
+            "✓ the DfE's code list matches the catalogue for 2026-11-27",
             "✓ every check passed.",
         ] {
             #expect(result.stdout.contains(line), "\(line)\n\(result.stdout)")
@@ -120,7 +121,9 @@ import Testing
         case .sharedCopy: break
         case .clientRefused: environment["ATTSYNC_CLIENT_SECRET"] = "not the secret"
         case .tokenHostTypo:
-            try rewriteConfiguration(standin) { $0.replacingOccurrences(of: "localhost:\(standin.port)/token", with: "dfe-login.invalid/token") }
+            try rewriteConfiguration(standin) {
+                $0.replacingOccurrences(of: "localhost:\(standin.port)/token", with: "dfe-login.invalid/token")
+            }
         case .untrustedCertificate:
             try rewriteConfiguration(standin) { $0.replacingOccurrences(of: #""caBundle": "certs/ca.pem","#, with: "") }
         case .endpointWrong:
@@ -205,10 +208,14 @@ import Testing
         #expect(values["attsync_school_dates_pending" + school] == "3")
         #expect(values["attsync_school_pending_school_days" + school] == "2")
         #expect(values["attsync_school_consecutive_failed_runs" + school] == "3")
-        #expect(values["attsync_school_sessions_sent" + school] == "14", "the body that failed carried the window: 7 dates with marks (20 November has none)")
+        #expect(
+            values["attsync_school_sessions_sent" + school] == "14",
+            "the body that failed carried the window: 7 dates with marks (20 November has none)")
 
         // A larger alerts.pendingSchoolDays keeps it temporary.
-        try rewriteConfiguration(standin) { $0.replacingOccurrences(of: "\"dfe\":", with: "\"alerts\": {\"pendingSchoolDays\": 5},\n\"dfe\":") }
+        try rewriteConfiguration(standin) {
+            $0.replacingOccurrences(of: "\"dfe\":", with: "\"alerts\": {\"pendingSchoolDays\": 5},\n\"dfe\":")
+        }
         #expect(try standin.attsync(["send", "--date", "2026-11-25", "--quiet"]).status == 75)
     }
 

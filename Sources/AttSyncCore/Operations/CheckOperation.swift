@@ -54,7 +54,9 @@ package enum CheckOperation {
         }
         let shared = Context.sharedSources(configuration.schools)
         general += shared.map {
-            .fail(.configuration, $0, fix: "give each school its own MIS copy in schools[].source.path (the figures would go under the wrong URN)")
+            .fail(
+                .configuration, $0,
+                fix: "give each school its own MIS copy in schools[].source.path (the figures would go under the wrong URN)")
         }
         if shared.isEmpty && configuration.schools.count > 1 { general.append(.pass("each school reads its own MIS copy")) }
         let (stateLines, store) = stateChecks(configuration.stateDirectory, user: user)
@@ -104,7 +106,8 @@ package enum CheckOperation {
     static func configurationFix(_ error: any Error, path: String) -> String {
         switch error as? ConfigurationError {
         case .unreadable?:
-            return "give the right path with --config PATH or ATTSYNC_CONFIG, and make the file readable by this user (config.example.json shows every key)"
+            return
+                "give the right path with --config PATH or ATTSYNC_CONFIG, and make the file readable by this user (config.example.json shows every key)"
         case .looseConfigPermissions?: return "sudo chmod go-w \(path)"
         case .syntax?: return "correct the JSON at that line and column"
         default: return "correct the key named (the README's key table and config.example.json give every key and its default)"
@@ -136,7 +139,9 @@ package enum CheckOperation {
                 stat(path, &status)
                 let owner = ownerName(status.st_uid)
                 return (
-                    .pass("\(key): \(path) is readable by \(user) and not by group or others (mode \(octal(FileCheck.mode(status))), owner \(owner)), not empty"),
+                    .pass(
+                        "\(key): \(path) is readable by \(user) and not by group or others (mode \(octal(FileCheck.mode(status))), owner \(owner)), not empty"
+                    ),
                     value
                 )
             }
@@ -175,13 +180,17 @@ package enum CheckOperation {
         guard lstat(directory, &status) == 0 else {
             let parent = (directory as NSString).deletingLastPathComponent
             if errno == ENOENT && access(parent, W_OK | X_OK) == 0 {
-                return ([.pass("state directory \(directory) does not exist yet; the first `consent give` or `send` creates it (0700)")], nil)
+                return (
+                    [.pass("state directory \(directory) does not exist yet; the first `consent give` or `send` creates it (0700)")], nil
+                )
             }
             return (
                 [
                     .fail(
                         .cannotCreate, "state directory \(directory) does not exist and \(user) cannot create it in \(parent)",
-                        fix: "sudo install -d -m 0700 -o \(user) -g \(groupName(getegid())) \(directory) (under systemd, StateDirectory= makes it)")
+                        fix:
+                            "sudo install -d -m 0700 -o \(user) -g \(groupName(getegid())) \(directory) (under systemd, StateDirectory= makes it)"
+                    )
                 ], nil
             )
         }
@@ -196,7 +205,13 @@ package enum CheckOperation {
             return ([.fail(error.exitStatus, "\(error)", fix: "chmod 700 \(directory)")], nil)
         }
         guard access(directory, W_OK | X_OK) == 0 else {
-            return ([.fail(.ioError, "\(user) cannot write in the state directory \(directory) (owner \(owner), mode \(octal(mode)))", fix: chown)], nil)
+            return (
+                [
+                    .fail(
+                        .ioError, "\(user) cannot write in the state directory \(directory) (owner \(owner), mode \(octal(mode)))",
+                        fix: chown)
+                ], nil
+            )
         }
         var lines: [CheckLine] = []
         let database = directory + "/" + StateStore.fileName
@@ -255,13 +270,16 @@ package enum CheckOperation {
                 let error = SendError.consentRemovedByService(school: school.displayName, urn: school.urn, on: localTime(retired.at, zone))
                 lines.append(
                     .fail(
-                        error.exitStatus, "no consent: the DfE answered on \(localTime(retired.at, zone)) that its service is retired (HTTP 410)",
+                        error.exitStatus,
+                        "no consent: the DfE answered on \(localTime(retired.at, zone)) that its service is retired (HTTP 410)",
                         fix: "if the DfE opens a service again, point dfe.endpoint at it and give consent again"))
             } else {
                 lines.append(
                     .fail(
                         .noPermission, "no consent: send sends nothing for this school",
-                        fix: "a person with authority for this school gives it: attsync consent give --by \"NAME, ROLE\" --school \(school.urn)"))
+                        fix:
+                            "a person with authority for this school gives it: attsync consent give --by \"NAME, ROLE\" --school \(school.urn)"
+                    ))
             }
         } catch {
             lines.append(.fail(error.exitStatus, "\(error)", fix: "see the state database line above"))
@@ -307,19 +325,25 @@ package enum CheckOperation {
                 lines.append(.pass("codes: no marks from \(span) (8 weeks), nothing to check; check that the copy is refreshed"))
             } else if survey.unknown.isEmpty {
                 lines.append(
-                    .pass("codes of \(span) (8 weeks): \(counted(survey.seen.count, "code")), each national on its dates or mapped by codes.map"))
+                    .pass(
+                        "codes of \(span) (8 weeks): \(counted(survey.seen.count, "code")), each national on its dates or mapped by codes.map"
+                    ))
             } else {
-                let listed = survey.unknown.prefix(10).map { code in
-                    "\"\(visible(code.code))\"\(code.mappedTo.map { " (mapped to \"\($0)\")" } ?? "") \(counted(code.count, "mark")) from \(code.days.first?.description ?? "")"
-                }.joined(separator: "; ") + (survey.unknown.count > 10 ? "; and \(survey.unknown.count - 10) more" : "")
+                let listed =
+                    survey.unknown.prefix(10).map { code in
+                        "\"\(visible(code.code))\"\(code.mappedTo.map { " (mapped to \"\($0)\")" } ?? "") \(counted(code.count, "mark")) from \(code.days.first?.description ?? "")"
+                    }.joined(separator: "; ") + (survey.unknown.count > 10 ? "; and \(survey.unknown.count - 10) more" : "")
                 if configuration.codes.unknown == .skip {
                     lines.append(
-                        .pass("codes of \(span) (8 weeks): \(counted(survey.seen.count, "code")); codes.unknown is \"skip\", so marks with these are left out: \(listed)"))
+                        .pass(
+                            "codes of \(span) (8 weeks): \(counted(survey.seen.count, "code")); codes.unknown is \"skip\", so marks with these are left out: \(listed)"
+                        ))
                 } else {
                     let example = survey.unknown.first.map { "\"\(visible($0.code))\": \"…\"" } ?? ""
                     lines.append(
                         .fail(
-                            .dataError, "codes of \(span) (8 weeks) that are not national on their dates, nor mapped: \(listed); send would stop (exit 65)",
+                            .dataError,
+                            "codes of \(span) (8 weeks) that are not national on their dates, nor mapped: \(listed); send would stop (exit 65)",
                             fix:
                                 "map each local code to its national code (docs/attendance-codes.md) in codes.map, e.g. \"codes\": {\"map\": {\(example)}}, or correct the marks in the MIS"
                         ))
@@ -377,7 +401,9 @@ package enum CheckOperation {
         do {
             transport = try network.makeTransport(dfe)
         } catch {
-            return [.fail(ExitStatus(for: error), "cannot set up HTTPS: \(error)", fix: "check dfe.caBundle and libcurl (apt install libcurl4)")]
+            return [
+                .fail(ExitStatus(for: error), "cannot set up HTTPS: \(error)", fix: "check dfe.caBundle and libcurl (apt install libcurl4)")
+            ]
         }
         let tokens = TokenProvider(token: dfe.token, secret: secret, transport: transport, console: console)
         // One attempt: a check reports what it finds at once rather than waiting through the retries of a send.
@@ -388,7 +414,11 @@ package enum CheckOperation {
             token = try tokens.bearer(policy: RetryPolicy(retry: once, clock: clock, random: network.random)) { _ in }
         } catch let error as SendError {
             let text: String
-            if case .gaveUp(let reason) = error { text = "no token from \(url): \(reason)" } else { text = "no token from \(url): \(error)" }
+            if case .gaveUp(let reason) = error {
+                text = "no token from \(url): \(reason)"
+            } else {
+                text = "no token from \(url): \(error)"
+            }
             return [
                 .fail(error.exitStatus, text, fix: tokenFix(error, url: dfe.token.url)),
                 .skipped("endpoint and code list: not tried without a token"),
@@ -425,19 +455,25 @@ package enum CheckOperation {
         switch status {
         case 300...399:
             return .fail(
-                .configuration, "dfe.endpoint \(url) answered HTTP \(status) redirecting to \(response.headers["location"].map(visible) ?? "(no Location)")",
+                .configuration,
+                "dfe.endpoint \(url) answered HTTP \(status) redirecting to \(response.headers["location"].map(visible) ?? "(no Location)")",
                 fix: "check dfe.endpoint: attsync never follows a redirect")
         case 401:
             return .fail(
                 .configuration, "dfe.endpoint \(url) refused the token (HTTP 401)",
                 fix: "check dfe.subscriptionKey and that the client is registered for the attendance API")
         case 403:
-            return .fail(.configuration, "dfe.endpoint \(url) refused the client (HTTP 403)", fix: "ask the DfE to give the client the attendance API's role")
+            return .fail(
+                .configuration, "dfe.endpoint \(url) refused the client (HTTP 403)",
+                fix: "ask the DfE to give the client the attendance API's role")
         case 404, 410:
             return .fail(
-                .configuration, "dfe.endpoint \(url) does not exist (HTTP \(status))", fix: "check dfe.endpoint against the URL the DfE gave")
+                .configuration, "dfe.endpoint \(url) does not exist (HTTP \(status))",
+                fix: "check dfe.endpoint against the URL the DfE gave")
         case 408, 429, 500...599:
-            return .fail(.temporaryFailure, "dfe.endpoint \(url) is not available now (HTTP \(status))", fix: "try again later; if it lasts, ask the DfE")
+            return .fail(
+                .temporaryFailure, "dfe.endpoint \(url) is not available now (HTTP \(status))",
+                fix: "try again later; if it lasts, ask the DfE")
         default:
             let meaning = status == 405 ? " (it takes only POST, as it should)" : ""
             return .pass("dfe.endpoint \(url): reachable over verified TLS; a GET that sends nothing was answered HTTP \(status)\(meaning)")
@@ -455,13 +491,17 @@ package enum CheckOperation {
                     fix: "try again later; if it lasts, ask the DfE")
             }
             let comparison = CodeListComparison(dfe: codes, on: runDate)
-            let other = comparison.otherDates.isEmpty ? "" : "; it also lists \(comparison.otherDates.map(visible).joined(separator: " ")), national on other dates"
+            let other =
+                comparison.otherDates.isEmpty
+                ? "" : "; it also lists \(comparison.otherDates.map(visible).joined(separator: " ")), national on other dates"
             if comparison.matches {
-                return .pass("the DfE's code list matches the catalogue for \(runDate) (\(counted(comparison.catalogueCount, "code"))\(other))")
+                return .pass(
+                    "the DfE's code list matches the catalogue for \(runDate) (\(counted(comparison.catalogueCount, "code"))\(other))")
             }
             var differences: [String] = []
             if !comparison.notListedByDfE.isEmpty {
-                differences.append("the DfE does not list \(comparison.notListedByDfE.joined(separator: " ")) (marks with them would be flagged)")
+                differences.append(
+                    "the DfE does not list \(comparison.notListedByDfE.joined(separator: " ")) (marks with them would be flagged)")
             }
             if !comparison.unknownToAttsync.isEmpty {
                 differences.append(
@@ -478,7 +518,8 @@ package enum CheckOperation {
                 .configuration, "the DfE refused the token for \(url) (HTTP \(status))",
                 fix: "check dfe.subscriptionKey and that the client is registered for the attendance API")
         case 300...399:
-            return .fail(.configuration, "\(url) answered HTTP \(status) (a redirect)", fix: "check dfe.endpoint: attsync never follows a redirect")
+            return .fail(
+                .configuration, "\(url) answered HTTP \(status) (a redirect)", fix: "check dfe.endpoint: attsync never follows a redirect")
         default:
             return .fail(.temporaryFailure, "the DfE's code list \(url) is not available now (HTTP \(status))", fix: "try again later")
         }
@@ -494,9 +535,11 @@ package enum CheckOperation {
         case .refusedURL:
             return .fail(.configuration, "\(what): \(error)", fix: "use an https:// URL in \(key)")
         case .nameNotResolved(let host):
-            return .fail(.temporaryFailure, "\(what): \(error)", fix: "check the host name in \(key) (getent hosts \(host)), DNS and https_proxy")
+            return .fail(
+                .temporaryFailure, "\(what): \(error)", fix: "check the host name in \(key) (getent hosts \(host)), DNS and https_proxy")
         default:
-            return .fail(.temporaryFailure, "\(what): \(error)", fix: "check the network, the firewall and https_proxy / no_proxy; try again later")
+            return .fail(
+                .temporaryFailure, "\(what): \(error)", fix: "check the network, the firewall and https_proxy / no_proxy; try again later")
         }
     }
 

@@ -39,7 +39,8 @@ package enum SendMonitoring {
             let run = runs.last { $0.urn == school.urn }
             let schoolStatus = run.map { ExitStatus(rawValue: Int32($0.exitStatus)) ?? .software } ?? (stopped ? status : nil)
             guard metricsFile != nil || schoolStatus == .temporaryFailure,
-                let overview = try? SchoolOverview.read(school: school, configuration: context.configuration, runDate: runDate, store: store)
+                let overview = try? SchoolOverview.read(
+                    school: school, configuration: context.configuration, runDate: runDate, store: store)
             else { continue }
             let alert = PendingDates.isAlert(
                 status: schoolStatus ?? .success, pending: overview.pending, failingSince: overview.runs.failingSince, runDate: runDate,
@@ -59,7 +60,8 @@ package enum SendMonitoring {
         if !alerts.isEmpty {
             let threshold = context.configuration.alerts.pendingSchoolDays
             let which = alerts.map { school, overview in
-                let since = overview.pending?.dates.first.map { "since \($0)" } ?? "failing since \(overview.runs.failingSince?.description ?? "?")"
+                let since =
+                    overview.pending?.dates.first.map { "since \($0)" } ?? "failing since \(overview.runs.failingSince?.description ?? "?")"
                 return "\(school.displayName) \(since) (\(counted(overview.schoolDaysWaited, "school day")))"
             }
             if status == .temporaryFailure { status = .pendingAlert }

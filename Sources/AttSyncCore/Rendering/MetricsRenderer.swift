@@ -55,19 +55,21 @@ enum MetricsRenderer {
                     value(school).map { (labels: "{urn=\"\(labelValue(school.urn))\",school=\"\(labelValue(school.name))\"}", value: $0) }
                 })
         }
-        family("attsync_run_exit_code", "Exit code of the last send run (0 success, 75 temporary, 76 dates pending too long).", [
-            ("", String(metrics.exitStatus.rawValue))
-        ])
-        family("attsync_run_timestamp_seconds", "When the last send run ended, in Unix time.", [("", number(metrics.finishedAt.timeIntervalSince1970))])
+        let exitHelp = "Exit code of the last send run (0 success, 75 temporary, 76 dates pending too long)."
+        family("attsync_run_exit_code", exitHelp, [("", String(metrics.exitStatus.rawValue))])
+        let time = metrics.finishedAt.timeIntervalSince1970
+        family("attsync_run_timestamp_seconds", "When the last send run ended, in Unix time.", [("", number(time))])
         family("attsync_run_duration_seconds", "How long the last send run took.", [("", number(metrics.durationSeconds))])
         perSchool("attsync_school_last_run_status", "Exit code of the school's part of the last send run (0 success).") {
             $0.lastRunStatus.map(String.init)
         }
         perSchool("attsync_school_consent", "1 when consent to send is in force for the school, else 0.") { $0.consent ? "1" : "0" }
-        perSchool("attsync_school_last_accepted_timestamp_seconds", "When the DfE last accepted a submission of the school, in Unix time.") {
+        perSchool("attsync_school_last_accepted_timestamp_seconds", "When the DfE last accepted the school's submission, Unix time.") {
             $0.lastAcceptedAt.map { number($0.timeIntervalSince1970) }
         }
-        perSchool("attsync_school_dates_pending", "Dates with marks the DfE has never accepted, that send sends.") { $0.datesPending.map(String.init) }
+        perSchool("attsync_school_dates_pending", "Dates with marks the DfE has never accepted, that send sends.") {
+            $0.datesPending.map(String.init)
+        }
         perSchool("attsync_school_pending_school_days", "School days the oldest pending date has waited (0 when none is pending).") {
             String($0.pendingSchoolDays)
         }

@@ -96,7 +96,8 @@ enum StatusRenderer {
                 },
                 pendingDates: overview.pending?.dates.map(\.description), pendingUnknown: overview.pendingUnknown,
                 pendingSchoolDays: overview.schoolDaysWaited, consecutiveFailedRuns: overview.runs.consecutiveFailures,
-                lastRun: overview.runs.lastRun, lastProblem: overview.runs.consecutiveFailures > 0 ? overview.runs.lastFailure?.problem : nil)
+                lastRun: overview.runs.lastRun,
+                lastProblem: overview.runs.consecutiveFailures > 0 ? overview.runs.lastFailure?.problem : nil)
         }
         return HistoryRenderer.json(schools) + "\n"
     }

@@ -43,13 +43,15 @@ package struct SchoolOverview: Sendable {
         } catch {
             unknown = "\(error)"
         }
-        let runs = try store?.runStreak(urn: school.urn) ?? RunStreak(lastRun: nil, consecutiveFailures: 0, failingSince: nil, lastFailure: nil)
+        let runs =
+            try store?.runStreak(urn: school.urn) ?? RunStreak(lastRun: nil, consecutiveFailures: 0, failingSince: nil, lastFailure: nil)
         var lastAccepted: SubmissionRecord?
         if let id = history?.lastAccepted?.id, let store { lastAccepted = try store.submission(id: id).record }
         return SchoolOverview(
             school: school, runDate: runDate, consent: history?.consent ?? ConsentHistory(events: []),
             lastAcceptedDate: history?.acceptedDigests.keys.max(), lastAccepted: lastAccepted, pending: pending, pendingUnknown: unknown,
             runs: runs,
-            schoolDaysWaited: PendingDates.waited(pending: pending, failingSince: runs.failingSince, runDate: runDate, calendar: window.calendar))
+            schoolDaysWaited: PendingDates.waited(
+                pending: pending, failingSince: runs.failingSince, runDate: runDate, calendar: window.calendar))
     }
 }

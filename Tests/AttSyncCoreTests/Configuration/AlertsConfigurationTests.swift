@@ -19,8 +19,10 @@ import Testing
     }
 
     @Test(arguments: [
-        (#""alerts": {"pendingSchoolDays": 0}"#, "alerts.pendingSchoolDays"), (#""alerts": {"pendingSchoolDays": 400}"#, "alerts.pendingSchoolDays"),
-        (#""alerts": {"pendingSchoolDays": "2"}"#, "alerts.pendingSchoolDays"), (#""alerts": {"pendingSchooldays": 2}"#, "alerts.pendingSchooldays"),
+        (#""alerts": {"pendingSchoolDays": 0}"#, "alerts.pendingSchoolDays"),
+        (#""alerts": {"pendingSchoolDays": 400}"#, "alerts.pendingSchoolDays"),
+        (#""alerts": {"pendingSchoolDays": "2"}"#, "alerts.pendingSchoolDays"),
+        (#""alerts": {"pendingSchooldays": 2}"#, "alerts.pendingSchooldays"),
         (#""alert": {"pendingSchoolDays": 2}"#, "alert"),
     ])
     func badValuesAndUnknownKeysAreErrorsNamingTheKey(extra: String, key: String) {

@@ -64,12 +64,14 @@ import Testing
     }
 
     @Test(arguments: [
-        (AttSyncCore.ExitStatus.temporaryFailure, 2, true), (.temporaryFailure, 1, false), (.temporaryFailure, 5, true), (.success, 5, false),
+        (AttSyncCore.ExitStatus.temporaryFailure, 2, true), (.temporaryFailure, 1, false), (.temporaryFailure, 5, true),
+        (.success, 5, false),
         (.configuration, 5, false), (.dataError, 5, false),
     ])
     func onlyATemporaryFailureWithADateWaitingLongEnoughIsTheAlert(status: AttSyncCore.ExitStatus, waited: Int, alert: Bool) {
         let runDate = day("2026-11-27")
-        let plan = RunPlan(runDate: runDate, window: Configuration.Window(schoolDays: 8, nonSchoolDays: [], catchUpSchoolDays: 0), history: nil)
+        let plan = RunPlan(
+            runDate: runDate, window: Configuration.Window(schoolDays: 8, nonSchoolDays: [], catchUpSchoolDays: 0), history: nil)
         let oldest = plan.window[plan.window.count - 1 - waited]
         let pending = PendingDates(daysWithMarks: [oldest], plan: plan, history: nil, calendar: calendar)
         #expect(pending.schoolDaysWaited == waited)
@@ -82,16 +84,21 @@ import Testing
         let runDate = day("2026-11-27")
         #expect(
             PendingDates.isAlert(
-                status: .temporaryFailure, pending: nil, failingSince: day("2026-11-25"), runDate: runDate, calendar: calendar, threshold: 2))
+                status: .temporaryFailure, pending: nil, failingSince: day("2026-11-25"), runDate: runDate, calendar: calendar, threshold: 2
+            ))
         #expect(
             !PendingDates.isAlert(
-                status: .temporaryFailure, pending: nil, failingSince: day("2026-11-26"), runDate: runDate, calendar: calendar, threshold: 2))
-        #expect(!PendingDates.isAlert(status: .temporaryFailure, pending: nil, failingSince: nil, runDate: runDate, calendar: calendar, threshold: 2))
+                status: .temporaryFailure, pending: nil, failingSince: day("2026-11-26"), runDate: runDate, calendar: calendar, threshold: 2
+            ))
+        #expect(
+            !PendingDates.isAlert(
+                status: .temporaryFailure, pending: nil, failingSince: nil, runDate: runDate, calendar: calendar, threshold: 2))
         // Known pending dates win over the streak: nothing pending, no alert, however long the runs have failed.
         let plan = RunPlan(runDate: runDate, window: window, history: nil)
         let nothing = PendingDates(daysWithMarks: [], plan: plan, history: nil, calendar: calendar)
         #expect(
             !PendingDates.isAlert(
-                status: .temporaryFailure, pending: nothing, failingSince: day("2026-11-02"), runDate: runDate, calendar: calendar, threshold: 2))
+                status: .temporaryFailure, pending: nothing, failingSince: day("2026-11-02"), runDate: runDate, calendar: calendar,
+                threshold: 2))
     }
 }

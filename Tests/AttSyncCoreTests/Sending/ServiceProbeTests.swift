@@ -35,7 +35,10 @@ import Testing
     }
 
     @Test func theCodeListIsReadStrictly() {
-        #expect(ServiceProbe.attendanceCodes(Array(#"[{"attendanceCode":"/","attendanceDescription":"x"},{"attendanceCode":"I"}]"#.utf8)) == ["/", "I"])
+        #expect(
+            ServiceProbe.attendanceCodes(Array(#"[{"attendanceCode":"/","attendanceDescription":"x"},{"attendanceCode":"I"}]"#.utf8)) == [
+                "/", "I",
+            ])
         #expect(ServiceProbe.attendanceCodes(Array(#"[]"#.utf8)) == nil)
         #expect(ServiceProbe.attendanceCodes(Array(#"[{"code":"/"}]"#.utf8)) == nil)
         #expect(ServiceProbe.attendanceCodes(Array(#"{"attendanceCode":"/"}"#.utf8)) == nil)

@@ -30,7 +30,8 @@ import Testing
     @Test func jsonIsOneObjectPerLineWithLevelMessageAndURN() throws {
         let capture = Capture()
         let console = capture.console(.json, verbose: true)
-        console.problem("attsync: ✗ Sample Primary (URN 100000): the MIS copy has 3 invalid rows; nothing was sent. Fix them at source:\n  2 rows")
+        console.problem(
+            "attsync: ✗ Sample Primary (URN 100000): the MIS copy has 3 invalid rows; nothing was sent. Fix them at source:\n  2 rows")
         console.problem("attsync: warning: two schools read one copy")
         console.note("note: data quality for Sample Primary (URN 100001): 2 marks")
         console.problem("attsync: ✗ URN 100002: no consent", urn: "100002")
@@ -44,7 +45,9 @@ import Testing
         #expect(objects[0]["message"]?.hasPrefix("✗ Sample Primary (URN 100000): the MIS copy has 3 invalid rows") == true)
         #expect(objects[0]["message"]?.contains("\n  2 rows") == true)
         #expect(objects[1]["message"] == "warning: two schools read one copy")
-        let times = objects.compactMap { $0["time"] }.compactMap { try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse($0) }
+        let times = objects.compactMap { $0["time"] }.compactMap {
+            try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse($0)
+        }
         #expect(times.count == objects.count)
         #expect(capture.out == "✓ sent\n", "results on stdout are never JSON")
     }
