@@ -105,18 +105,19 @@ final class RunWatch {
     }
 
     /// Notes the start of a school's send.
-    /// - Throws: `StateError`.
-    func begin(_ school: Configuration.School) throws(StateError) {
-        current = (school.urn, clock.now(), try store.lastSubmissionID(), tokens.requests)
+    func begin(_ school: Configuration.School) {
+        // Unreadable, no submission can be linked to the run: it still records how the school's send ended.
+        current = (school.urn, clock.now(), (try? store.lastSubmissionID()) ?? Int64.max, tokens.requests)
     }
 
     /// Records how the school's send ended: success, or the status and message of the error that stopped it.
-    /// Does nothing when `begin` did not run (it failed, which stops the run anyway).
-    /// - Throws: `StateError`, which stops the run as any state failure does.
-    func finish(_ status: ExitStatus, _ error: (any Error)? = nil) throws(StateError) {
+    ///
+    /// Best effort: a state database that cannot take the row shows itself in the send's own records, which
+    /// stop the run; the record of the run must never change how the send ends or what it reports.
+    func finish(_ status: ExitStatus, _ error: (any Error)? = nil) {
         guard let current else { return }
         self.current = nil
-        try store.recordRun(
+        try? store.recordRun(
             urn: current.urn, runDate: runDate, startedAt: current.started, finishedAt: clock.now(), exitStatus: status,
             problem: error.map { "\($0)" }, submissionsAfter: current.submissions, tokenRequests: tokens.requests - current.tokens)
     }

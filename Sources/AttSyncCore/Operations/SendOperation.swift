@@ -59,17 +59,17 @@ package enum SendOperation {
                 return status.keepingFirstFailure(.temporaryFailure)
             }
             do {
-                try watch.begin(school)
+                watch.begin(school)
                 try send(
                     school, runDate: runDate, force: force, context: context, store: store, submitter: submitter, environment: environment)
-                try watch.finish(.success)
+                watch.finish(.success)
             } catch let error as StateError {
                 // A state failure stops every school: nothing may be sent without its record.
                 throw error
             } catch {
                 let failed = Reporter.report(error, school: school, on: context.console)
                 status = status.keepingFirstFailure(failed)
-                try watch.finish(failed, error)
+                watch.finish(failed, error)
                 let sendError = (error as? SendError) ?? (error as? SubmissionFailed)?.error
                 if sendError?.affectsEverySchool == true && context.schools.count > 1 {
                     context.console.problem("attsync: stopping: the same problem would stop every other school")
