@@ -10,7 +10,10 @@ extension AttSync {
                 builds the body once, records it, fetches an OAuth token, posts it, retries transient failures \
                 within dfe.retry, and records the outcome (see `attsync history`). A school without consent gets \
                 nothing sent (exit 77); a body identical to the last accepted one is not sent again (exit 0). \
-                Exit 75 means try again later: the next run sends whatever is still pending.
+                Exit 75 means try again later: the next run sends whatever is still pending. Exit 76 means a date \
+                has been pending for alerts.pendingSchoolDays school days or more and sending still fails: 75 \
+                would hide a failure that lasts. --metrics-file writes Prometheus metrics for node_exporter's \
+                textfile collector.
                 """)
 
         @OptionGroup var options: CommonOptions
@@ -25,12 +28,21 @@ extension AttSync {
 
         @Option(
             help: ArgumentHelp(
+                "After the run, write Prometheus metrics to this file (atomically), for node_exporter's textfile collector.",
+                valueName: "path"))
+        var metricsFile: String?
+
+        @Option(
+            help: ArgumentHelp(
                 "Act only on the schools of shard I of N (I from 0 to N-1, e.g. $JOB_COMPLETION_INDEX), chosen by a stable hash of the URN, so that N copies of attsync, each with its own state directory, share a trust.",
                 valueName: "I/N"))
         var shard: ShardArgument?
 
         func validate() throws {
             if dryRun && force { throw ValidationError("--dry-run and --force cannot be combined: --dry-run sends nothing") }
+            if dryRun && metricsFile != nil {
+                throw ValidationError("--dry-run and --metrics-file cannot be combined: --dry-run sends nothing")
+            }
             if shard != nil && options.school != nil {
                 throw ValidationError("--shard and --school cannot be combined: --school already names one school")
             }
@@ -40,7 +52,7 @@ extension AttSync {
             let context = shard.map { context.restricted(to: $0.shard) } ?? context
             return dryRun
                 ? try PreviewOperation.run(context, date: runDate.date?.day, json: false, detail: false)
-                : try SendOperation.run(context, date: runDate.date?.day, force: force)
+                : SendMonitoring.run(context, date: runDate.date?.day, force: force, metricsFile: metricsFile)
         }
     }
 }
