@@ -127,12 +127,13 @@ extension Configuration.Retry: Decodable {
 
 extension Configuration.DfE: Decodable {
     /// `endpoint` https (http to loopback for tests); `token` required; `subscriptionKey` an optional secret
-    /// reference; `caBundle` a path, whose content `Configuration.load` checks; `timeoutSeconds` default 30.
+    /// reference; `caBundle` a path, whose content `Configuration.load` checks; `timeoutSeconds` default 30;
+    /// `concurrency` 1 to `Configuration.maximumConcurrency`, default 4.
     package init(from decoder: any Decoder) throws {
         let object = try ConfigObject(
             decoder,
             keys: [
-                "endpoint", "token", "subscriptionKey", "caBundle", "timeoutSeconds", "retry",
+                "endpoint", "token", "subscriptionKey", "caBundle", "timeoutSeconds", "retry", "concurrency",
             ])
         endpoint = try object.url("endpoint")
         token = try object.required("token")
@@ -140,6 +141,10 @@ extension Configuration.DfE: Decodable {
         caBundle = try object.path("caBundle")
         timeoutSeconds = try object.positive("timeoutSeconds") ?? Configuration.Defaults.timeoutSeconds
         retry = try object.optional("retry") ?? Configuration.Defaults.retry
+        concurrency = try object.integer("concurrency") ?? Configuration.Defaults.concurrency
+        guard (1...Configuration.maximumConcurrency).contains(concurrency) else {
+            throw object.invalid("concurrency", "must be from 1 to \(Configuration.maximumConcurrency), not \(concurrency)")
+        }
     }
 }
 

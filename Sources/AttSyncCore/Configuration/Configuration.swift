@@ -42,6 +42,8 @@ package struct Configuration: Sendable, Equatable {
         package static let sourceTimeoutSeconds = 20.0
         /// Four waits, drawn below 2, 4, 8 and 16 s (full jitter), all within 10 minutes per school.
         package static let retry = Retry(attempts: 5, baseDelaySeconds: 2, maxDelaySeconds: 60, maxElapsedSeconds: 600)
+        /// Schools of a trust sent at once: enough to hide the DfE's answer time, few enough to be polite.
+        package static let concurrency = 4
         /// Two school days: a date marked on Monday and still not accepted by Wednesday's run is an alert.
         package static let pendingSchoolDays = 2
     }
@@ -124,7 +126,12 @@ package struct Configuration: Sendable, Equatable {
         package var timeoutSeconds: Double
         /// Shared by the token fetch and the POST: one budget per school.
         package var retry: Retry
+        /// How many schools `send` sends at once (`dfe.concurrency`); 1 sends them one after another.
+        package var concurrency: Int = Defaults.concurrency
     }
+
+    /// The most schools sent at once: a trust's run should not look like a flood to the DfE.
+    package static let maximumConcurrency = 16
 
     /// The MIS copy of one school.
     package struct Source: Sendable, Equatable {

@@ -69,3 +69,12 @@ extension Context {
             environment: environment, clock: clock, console: console)
     }
 }
+
+extension Context {
+    /// The same context writing to `console` (a school's buffered output in `send`'s workers).
+    package func with(console: Console) -> Context {
+        Context(
+            configuration: configuration, configurationPath: configurationPath, schools: schools, environment: environment,
+            clock: clock, console: console)
+    }
+}

@@ -114,11 +114,13 @@ final class RunWatch {
     ///
     /// Best effort: a state database that cannot take the row shows itself in the send's own records, which
     /// stop the run; the record of the run must never change how the send ends or what it reports.
-    func finish(_ status: ExitStatus, _ error: (any Error)? = nil) {
+    /// - Parameter tokenRequests: the school's own count, when schools are sent at once and the provider's
+    ///   total mixes theirs.
+    func finish(_ status: ExitStatus, _ error: (any Error)? = nil, tokenRequests: Int? = nil) {
         guard let current else { return }
         self.current = nil
         try? store.recordRun(
             urn: current.urn, runDate: runDate, startedAt: current.started, finishedAt: clock.now(), exitStatus: status,
-            problem: error.map { "\($0)" }, submissionsAfter: current.submissions, tokenRequests: tokens.requests - current.tokens)
+            problem: error.map { "\($0)" }, submissionsAfter: current.submissions, tokenRequests: tokenRequests ?? tokens.requests - current.tokens)
     }
 }

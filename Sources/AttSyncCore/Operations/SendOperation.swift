@@ -49,7 +49,12 @@ package enum SendOperation {
                 "note: \(counted(interrupted, "earlier submission")) stopped before the DfE answered; those days are sent again now")
         }
         let transport = try environment.makeTransport(dfe)
-        let tokens = TokenProvider(token: dfe.token, secret: secret, transport: transport, console: context.console)
+        // Schools sent at once (dfe.concurrency): then the token's lines wait for a school's output to end.
+        let concurrency = min(dfe.concurrency, context.schools.count)
+        let outputLock = NSRecursiveLock()
+        let tokens = TokenProvider(
+            token: dfe.token, secret: secret, transport: transport,
+            console: concurrency > 1 ? context.console.serialized(by: outputLock) : context.console)
         let submitter = Submitter(
             endpoint: dfe.endpoint, clientId: dfe.token.clientId, subscriptionKey: subscriptionKey, transport: transport,
             tokens: tokens, console: context.console)
@@ -58,6 +63,22 @@ package enum SendOperation {
         var status = ExitStatus.success
         // Records each school's part of the run in `runs`, for `status`, the pending alert and the metrics.
         let watch = RunWatch(runDate: runDate, store: store, clock: context.clock, tokens: tokens)
+        if concurrency > 1 {
+            // Each worker its own state connection (the lock above still covers the run) and transport.
+            var workers = [Worker(store: store, transport: try environment.makeTransport(dfe), watch: watch)]
+            for _ in 1..<concurrency {
+                let own = try StateStore.open(directory: configuration.stateDirectory)
+                workers.append(
+                    Worker(
+                        store: own, transport: try environment.makeTransport(dfe),
+                        watch: RunWatch(runDate: runDate, store: own, clock: context.clock, tokens: tokens)))
+            }
+            let status = try sendConcurrently(
+                context, runDate: runDate, force: force, tokens: tokens, subscriptionKey: subscriptionKey, outputLock: outputLock,
+                workers: workers, environment: environment)
+            context.console.detail("token requests this run: \(tokens.requests)")
+            return status
+        }
         for school in context.schools {
             if let signal = Interruption.shared.signalName {
                 context.console.problem("attsync: stopped by \(signal) before \(school.displayName); the next run sends what is pending")
@@ -89,9 +110,9 @@ package enum SendOperation {
     /// One school: consent, the run, the decision, the submission row, delivery, the outcome.
     /// - Throws: `SendError.noConsent` or `.consentRemovedByService`, `SourceError`, `DataError`,
     ///   `SubmissionFailed`, or `StateError`.
-    private static func send(
+    static func send(
         _ school: Configuration.School, runDate: Day, force: Bool, context: Context, store: StateStore, submitter: Submitter,
-        environment: Environment
+        environment: Environment, throttle: Throttle? = nil, tokenRequests: TokenCount? = nil
     ) throws {
         let console = context.console
         let history = try store.acceptedHistory(urn: school.urn, timeZone: context.configuration.timeZone)
@@ -124,11 +145,13 @@ package enum SendOperation {
         console.detail(
             "submission \(id): \(counted(payload.days.count, "date")), \(payload.body.count) bytes, Idempotency-Key \(begun.idempotencyKey)"
         )
-        let policy = RetryPolicy(retry: context.configuration.dfe.retry, clock: context.clock, random: environment.random)
+        var policy = RetryPolicy(retry: context.configuration.dfe.retry, clock: context.clock, random: environment.random)
+        policy.throttle = throttle
         let acceptance: Acceptance
         do {
             acceptance = try submitter.deliver(body: payload.body, idempotencyKey: begun.idempotencyKey, policy: policy) { attempt in
                 do {
+                    if attempt.kind == .token { tokenRequests?.value += 1 }
                     try store.recordAttempt(submission: id, attempt)
                 } catch let error as StateError where attempt.kind == .post && (200...299).contains(attempt.httpStatus ?? 0) {
                     // The DfE has the body: the truth is "accepted, not recorded", never "nothing was sent".

@@ -51,6 +51,7 @@ struct RetryLoop {
         var failures = 0
         while true {
             if let signal = Interruption.shared.signalName { throw SendError.interrupted(signal: signal) }
+            policy.throttle?.waitTurn(policy)
             number += 1
             let started = policy.now
             var entry = AttemptRecord(kind: kind, number: number, startedAt: started, durationSeconds: 0)
@@ -73,6 +74,10 @@ struct RetryLoop {
                 entry.error = reason
                 entry.waitedSeconds = wait
                 try record(entry)
+                if let wait, entry.httpStatus == 429 || entry.retryAfterSeconds != nil {
+                    // The DfE asked to slow down: every worker of the run waits, not only this one.
+                    policy.throttle?.hold(until: policy.now.addingTimeInterval(wait))
+                }
                 guard let wait else {
                     throw Exhausted(
                         reason: reason, failures: failures, httpStatus: entry.httpStatus, retryAfterSeconds: entry.retryAfterSeconds)

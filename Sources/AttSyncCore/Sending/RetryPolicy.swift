@@ -13,6 +13,8 @@ package struct RetryPolicy: Sendable {
     /// Injected so that tests of waits take milliseconds (habit 6).
     private let clock: any WallClock
     private let random: @Sendable () -> Double
+    /// Shared by the schools of a trust's run sent at once, so that the DfE's "slow down" to one holds them all.
+    package var throttle: Throttle?
 
     /// - Parameters:
     ///   - random: a value in [0, 1); injected so that tests know the waits.

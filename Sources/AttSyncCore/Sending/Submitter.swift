@@ -77,7 +77,7 @@ package struct Submitter {
                 case .tokenRefused where !refreshedAfter401:
                     attempt.error = "token refused (HTTP 401): fetching a new one"
                     refreshedAfter401 = true
-                    tokens.invalidate()
+                    tokens.invalidate(token)
                     return .again
                 case .transient:
                     return .transient("HTTP \(response.status)")

@@ -5,7 +5,12 @@ import Foundation
 ///
 /// docs/dfe-contract.md §1. A class because the cached token is shared state: one provider serves every
 /// school of the run, so a trust's run fetches one token, not one per school.
-package final class TokenProvider {
+///
+/// Safe to share between the workers of a trust's run: one lock covers the cache and the fetch, so while one
+/// worker fetches (and retries) the others wait for its token rather than asking for their own, and a token
+/// refused by the DfE is renewed once however many workers saw the refusal. Its transport is used only
+/// under that lock.
+package final class TokenProvider: @unchecked Sendable {
     private let token: Configuration.Token
     /// The client secret, resolved by `send`; it goes into the form or the Basic header and nowhere else.
     private let secret: Secret
@@ -14,9 +19,12 @@ package final class TokenProvider {
     /// The token and when to stop using it: `min(30 s, half its lifetime)` before it expires, so it is never
     /// presented at the edge of its validity. Memory only: never written to disk or printed.
     private var cached: (value: Secret, refreshAt: Date)?
+    /// Guards `cached` and `made`, and makes a fetch single-flight.
+    private let lock = NSLock()
+    private var made = 0
 
     /// How many token requests this provider has made (for `--verbose` and tests).
-    package private(set) var requests = 0
+    package var requests: Int { lock.withLock { made } }
 
     package init(token: Configuration.Token, secret: Secret, transport: any HTTPTransport, console: Console) {
         self.token = token
@@ -26,19 +34,27 @@ package final class TokenProvider {
     }
 
     /// Forgets the cached token (after a 401).
-    package func invalidate() { cached = nil }
+    package func invalidate() { lock.withLock { cached = nil } }
+
+    /// Forgets the cached token if it is still `token` (the one the DfE refused): a worker that saw the
+    /// refusal after another worker renewed it keeps the new one.
+    package func invalidate(_ token: Secret) {
+        lock.withLock { if cached?.value == token { cached = nil } }
+    }
 
     /// A valid token, fetched when there is none or it is about to expire. Transient failures are retried
     /// within `policy`.
     /// - Parameter record: called once per token request, for the attempts table.
     /// - Throws: `SendError` (`tokenRejected`, `tokenResponseInvalid`, `tls`, `redirected`, `gaveUp`).
     package func bearer(policy: RetryPolicy, record: (AttemptRecord) throws -> Void) throws -> Secret {
+        lock.lock()
+        defer { lock.unlock() }
         // A cached token costs no request and no attempt record.
         if let cached, policy.now < cached.refreshAt { return cached.value }
         let loop = RetryLoop(kind: .token, policy: policy, console: console)
         do {
             return try loop.run(record: record) { attempt -> RetryLoop.Outcome<Secret> in
-                requests += 1
+                made += 1
                 // Expiry counts from when the request was sent, not answered: the safe side.
                 let started = policy.now
                 let response: HTTPResponse

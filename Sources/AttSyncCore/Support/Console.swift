@@ -62,6 +62,24 @@ package struct Console: Sendable {
     /// - Parameter urn: the school the problem is about, for `--log-format json`.
     package func problem(_ text: String, urn: String? = nil) { diagnostic(.error, text, urn: urn) }
 
+    /// `text` to `stream` as it is, past every filter: for output already filtered and formatted by another
+    /// console with the same settings (a school's buffered output in `SendOperation`'s workers).
+    package func pass(_ stream: Stream, _ text: String) { sink(stream, text) }
+
+    /// The same console with another sink (a school's buffer).
+    package func redirected(to sink: @escaping @Sendable (Stream, String) -> Void) -> Console {
+        var console = Console(quiet: quiet, verbose: verbose, sink: sink)
+        console.logFormat = logFormat
+        return console
+    }
+
+    /// The same console, each write under `lock`: threads that share it never cut into each other's text, and
+    /// whoever holds `lock` (a school's whole output) writes without anyone cutting in.
+    package func serialized(by lock: NSRecursiveLock) -> Console {
+        let sink = self.sink
+        return redirected { stream, text in lock.withLock { sink(stream, text) } }
+    }
+
     /// Writes one diagnostic to stderr in the chosen `logFormat`.
     private func diagnostic(_ level: LogLevel, _ text: String, urn: String?) {
         sink(.err, logFormat.line(level, text, urn: urn, at: Date()))
