@@ -93,6 +93,9 @@ package enum SendOperation {
         }
         let run = try SchoolRun.prepare(school: school, configuration: context.configuration, runDate: runDate, history: history)
         let payload = run.payload
+        // Loud and always, even under --quiet (cron mails it); the exit code stays the send's.
+        let gaps = run.registerGaps.map(\.words)
+        for gap in gaps { console.problem("attsync: ⚠ \(school.displayName): \(gap)") }
         switch run.decision(force: force) {
         case .nothingToSend:
             console.result("  \(school.displayName): no marks on any date of the run; nothing to send\n")
@@ -108,7 +111,7 @@ package enum SendOperation {
             console.note("data quality for \(school.displayName): \(notes.joined(separator: "; ")) (attsync preview --detail shows where)")
         }
         let begun = try store.beginSubmission(
-            urn: school.urn, runDate: runDate, payload: payload, dataQuality: notes, forced: force, at: context.clock.now())
+            urn: school.urn, runDate: runDate, payload: payload, dataQuality: gaps + notes, forced: force, at: context.clock.now())
         let id = begun.id
         console.detail(
             "submission \(id): \(counted(payload.days.count, "date")), \(payload.body.count) bytes, Idempotency-Key \(begun.idempotencyKey)"

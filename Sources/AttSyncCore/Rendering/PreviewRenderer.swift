@@ -13,6 +13,7 @@ package enum PreviewRenderer {
         var out =
             "\(run.school.displayName): run date \(run.runDate.longDescription), "
             + "\(run.figures.totalOnRollOnRunDate.grouped) pupils on roll\n"
+        for gap in run.registerGaps { out += "  ⚠ \(gap.words)\n" }
         let catchUp = Set(run.catchUp)
         var table = TextTable(
             ["school day", "on roll", "attendance\nAM", "attendance\nPM", "missing\nmarks", "DfE"], numeric: [1, 2, 3, 4])

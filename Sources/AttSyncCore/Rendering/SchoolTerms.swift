@@ -22,17 +22,6 @@ extension AttendanceCode {
     var wording: String { "\(category.heading) – \(meaning) (\(code))" }
 }
 
-/// `Year 8`, `Reception`, `Nursery 2`… for a National Curriculum year group.
-func yearGroupName(_ yearGroup: String) -> String {
-    switch yearGroup {
-    case "R": return "Reception"
-    case "N1", "N2": return "Nursery " + yearGroup.dropFirst()
-    case "E1", "E2": return "Early years " + yearGroup.dropFirst()
-    case "X": return "Year X (NC not followed)"
-    default: return "Year " + yearGroup
-    }
-}
-
 /// `95.2%`, or `-` when there is nothing to divide by.
 func percent(_ rate: Double?) -> String {
     guard let rate else { return "-" }
