@@ -66,3 +66,19 @@ import Testing
         #expect(show.stdout.contains("Year 8 PM register not taken, Thu 26 Nov 2026"), "recorded with the submission")
     }
 }
+
+extension SchoolDayTests {
+    @Test func consentSaysWhatWasAgreed() throws {
+        let workspace = try Workspace(generator: nil, configuration: Workspace.configuration(schools: Self.schools))
+        defer { workspace.remove() }
+        let given = try workspace.run(["consent", "give", "--by", "Ann Head"])
+        #expect(given.status == 0, "\(given.stderr)")
+        let statement = given.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n")
+        try expectGolden(statement, "consent-statement.txt")
+        let status = try workspace.run(["consent", "status"])
+        #expect(status.stdout.contains(statement.trimmingCharacters(in: .newlines)))
+        let removed = try workspace.run(["consent", "remove", "--by", "Ann Head"])
+        #expect(removed.stdout.contains("Nothing more is sent for Sample Secondary (URN 100000) from now on"))
+        #expect(try workspace.run(["consent", "status"]).stdout.contains("What giving consent agrees to for Sample Secondary"))
+    }
+}

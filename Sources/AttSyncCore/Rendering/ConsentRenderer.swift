@@ -4,7 +4,8 @@ import Foundation
 enum ConsentRenderer {
     /// One school's consent in force (who opened the period and when) and the history of changes.
     /// The time shown is that of the give that opened the period, not of a later confirmation.
-    static func status(_ history: ConsentHistory, school: Configuration.School, timeZone: TimeZone) -> String {
+    /// - Parameter endpoint: where the figures go, for the statement of what consent covers.
+    static func status(_ history: ConsentHistory, school: Configuration.School, endpoint: URL, timeZone: TimeZone) -> String {
         var out = "\(school.displayName): "
         if let current = history.inForce {
             out += "consent given by \(current.by) on \(localTime(current.at, timeZone)); send will send\n"
@@ -14,6 +15,7 @@ enum ConsentRenderer {
         } else {
             out += "no consent; send will not send (give it with: attsync consent give --by \"NAME\" --school \(school.urn))\n"
         }
+        out += ConsentStatement.text(school: school, endpoint: endpoint, given: history.isInForce)
         guard !history.events.isEmpty else { return out }
         var table = TextTable(["when", "change", "by", "user"])
         for event in history.events {
