@@ -82,3 +82,41 @@ extension SchoolDayTests {
         #expect(try workspace.run(["consent", "status"]).stdout.contains("What giving consent agrees to for Sample Secondary"))
     }
 }
+
+/// Times of day vary from run to run: golden files hold `<time>` in their place.
+func withoutTimes(_ text: String) -> String {
+    text.replacingOccurrences(of: #"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}"#, with: "<time>", options: .regularExpression)
+        .replacingOccurrences(of: #"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"#, with: "<time>", options: .regularExpression)
+}
+
+extension SchoolDayTests {
+    /// Sent on Thursday; Wednesday corrected in the MIS on Friday (an N that became an I); sent on Friday.
+    @Test func didFridayReachTheDfEHasAnAnswerInOneCommand() throws {
+        let workspace = try secondary()
+        defer { workspace.remove() }
+        let standin = try StandIn(workspace, schools: Self.schools)
+        #expect(try standin.attsync(["consent", "give", "--by", "Ann Head"]).status == 0)
+        let thursday = try standin.attsync(["send", "--date", "2026-11-26"])
+        #expect(thursday.status == 0, "\(thursday.stderr)")
+        try workspace.python(
+            """
+            db = sqlite3.connect('mis.sqlite')
+            n = db.execute("SELECT pupil_id, session FROM attendance_marks WHERE date = '2026-11-25' AND code = 'N' LIMIT 1").fetchone()
+            db.execute("UPDATE attendance_marks SET code = 'I' WHERE pupil_id = ? AND date = '2026-11-25' AND session = ?", n)
+            db.commit()
+            """)
+        let before = try standin.attsync(["history", "--days", "8", "--date", "2026-11-27"])
+        #expect(before.status == 0, "\(before.stderr)")
+        try expectGolden(withoutTimes(before.stdout), "history-days-before.txt")
+        #expect(before.stdout.contains("⚠  changed since it was sent (N −1, I +1) – will be re-sent"))
+        #expect(before.stdout.contains("Fri 27 Nov 2026  …  not yet sent: the next run sends it"))
+        let preview = try standin.attsync(["preview", "--date", "2026-11-27"])
+        #expect(preview.stdout.contains("Wed 25 Nov 2026 · ⚠ changed since it was sent (N −1, I +1) – will be re-sent"))
+        let friday = try standin.attsync(["send", "--date", "2026-11-27"])
+        #expect(friday.status == 0, "\(friday.stderr)")
+        let after = try standin.attsync(["history", "--days", "8", "--date", "2026-11-27"])
+        try expectGolden(withoutTimes(after.stdout), "history-days-after.txt")
+        #expect(after.stdout.contains("Fri 27 Nov 2026  ✓  with the DfE since <time> as SUB-2".replacingOccurrences(of: "<time>", with: "")) == false)
+        #expect(withoutTimes(after.stdout).contains("Fri 27 Nov 2026  ✓  with the DfE since <time> as SUB-2"))
+    }
+}

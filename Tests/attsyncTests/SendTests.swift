@@ -50,7 +50,7 @@ import Testing
         #expect(again.status == 0 && again.stdout.contains("nothing changed since submission 1"))
         #expect(standin.requests(to: "/attendances").count == 1)
         let labelled = try standin.attsync(["preview", "--date", "2026-11-27"])
-        #expect(labelled.stdout.contains("unchanged") && !labelled.stdout.contains(" new"))
+        #expect(labelled.stdout.contains("✓ with the DfE since") && labelled.stdout.contains("as SUB-1") && !labelled.stdout.contains("not yet sent"))
 
         // --force sends the same bytes again with the same Idempotency-Key.
         let forced = try standin.attsync(["send", "--date", "2026-11-27", "--force", "--quiet"])

@@ -30,4 +30,19 @@ package enum HistoryOperation {
                 : HistoryRenderer.show(
                     record, body: body, attempts: attempts, school: school.displayName, timeZone: context.configuration.timeZone))
     }
+
+    /// `history --days N`: each of the last `count` school days of each school, up to `asOf` (default today),
+    /// as it stands with the DfE. Reads the MIS copy to tell changed days; works without a state database.
+    /// - Throws: `StateError`.
+    package static func days(_ context: Context, count: Int, asOf: Day?) throws {
+        let today = context.runDate(asOf)
+        let store = try StateStore.openExisting(directory: context.configuration.stateDirectory)
+        for (index, school) in context.schools.enumerated() {
+            let days = SchoolDays.last(count, asOf: today, calendar: school.window(context.configuration.window).calendar)
+            let read = try SchoolDays.read(school: school, configuration: context.configuration, days: days, asOf: today, store: store)
+            context.console.result(
+                (index > 0 ? "\n" : "")
+                    + HistoryRenderer.days(read, school: school, asOf: today, timeZone: context.configuration.timeZone))
+        }
+    }
 }

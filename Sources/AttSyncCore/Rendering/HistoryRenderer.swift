@@ -88,3 +88,21 @@ enum HistoryRenderer {
         return record.reason ?? ""
     }
 }
+
+extension HistoryRenderer {
+    /// `history --days`: each school day of one school, ✓ with the DfE since when, ⚠ changed since it was sent,
+    /// or not sent and why; then the registers not taken among them.
+    static func days(_ days: SchoolDays, school: Configuration.School, asOf: Day, timeZone: TimeZone) -> String {
+        var out = "\(school.displayName): the last \(counted(days.statuses.count, "school day")), as on \(asOf.longDescription)\n"
+        var table = TextTable(["school day", "", "DfE"])
+        for status in days.statuses.reversed() {
+            table.add([status.day.longDescription, status.symbol, status.words(timeZone: timeZone)])
+        }
+        out += table.render(indent: "  ")
+        for gap in days.gaps { out += "  ⚠ \(gap.words)\n" }
+        if let problem = days.problem {
+            out += "  The MIS copy could not be read, so changes since sending are not checked: \(problem)\n"
+        }
+        return out
+    }
+}

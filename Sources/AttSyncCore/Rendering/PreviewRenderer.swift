@@ -1,3 +1,5 @@
+import Foundation
+
 /// The human form of a `SchoolRun`: what `preview` and `send --dry-run` print.
 ///
 /// In school terms first: a line per school day (roll, attendance rate per session, missing marks, whether
@@ -9,7 +11,14 @@ package enum PreviewRenderer {
     /// - Parameters:
     ///   - detail: `--detail`: the codes of each date and the data-quality accounting.
     ///   - verbose: `-v`: the body's rows, bytes and SHA-256.
-    package static func render(_ run: SchoolRun, detail: Bool, verbose: Bool = false) -> String {
+    ///   - statuses: each date as it stands with the DfE (`SchoolRun.dayStatuses`).
+    package static func render(
+        _ run: SchoolRun, statuses: [Day: SchoolDayStatus], timeZone: TimeZone, detail: Bool, verbose: Bool = false
+    ) -> String {
+        func label(_ day: DayFigures) -> String {
+            guard let status = statuses[day.day] else { return "" }
+            return "\(status.symbol) \(status.words(timeZone: timeZone))"
+        }
         var out =
             "\(run.school.displayName): run date \(run.runDate.longDescription), "
             + "\(run.figures.totalOnRollOnRunDate.grouped) pupils on roll\n"
@@ -26,7 +35,7 @@ package enum PreviewRenderer {
             } else {
                 row += [day.totalOnRoll.grouped, "-", "-", "-"]
             }
-            row.append(label(run, day))
+            row.append(label(day))
             table.add(row)
         }
         out += table.render(indent: "  ")
@@ -34,7 +43,8 @@ package enum PreviewRenderer {
         if decision == .nothingToSend {
             out += "  No marks on any of these dates: nothing to send.\n"
         } else {
-            out += "  Would send to the DfE: \(daysWords(run.payload.days)).\n"
+            let consent = run.history?.consent.isInForce == true ? "" : ", once consent is given"
+            out += "  Would send to the DfE\(consent): \(daysWords(run.payload.days)).\n"
             if case .unchanged(let since) = decision {
                 out += "  Nothing changed since submission \(since): send will not send it again (--force sends it).\n"
             }
@@ -52,21 +62,11 @@ package enum PreviewRenderer {
         guard !days.isEmpty else { return out }
         out += "\n" + wrap(SchoolSummary.legend, indent: "  ")
         for day in days {
-            out += "\n  \(day.day.longDescription) · \(label(run, day))\n"
+            out += "\n  \(day.day.longDescription) · \(label(day))\n"
             out += SchoolSummary.table(RegisterCounts(day)).render(indent: "    ")
             if detail { out += "\n" + renderDetail(day) }
         }
         return out
-    }
-
-    /// How the DfE stands for a date, as the preview's last column and each date's heading say it.
-    private static func label(_ run: SchoolRun, _ day: DayFigures) -> String {
-        guard day.hasMarks else { return "no marks: not sent" }
-        switch run.changes?[day.day] {
-        case nil, .new?: return "new: not yet with the DfE"
-        case .changed?: return "changed since the DfE accepted it: will be sent again"
-        case .unchanged?: return "with the DfE, unchanged"
-        }
     }
 
     /// One date under `--detail`: each code in its national wording, and the session's accounting (rule 8), so
