@@ -11,17 +11,18 @@ struct AttSync: ParsableCommand {
             attsync reads roll-call marks from a local SQLite copy of the school's MIS, counts them per \
             attendance code, session and year group, and posts the counts (never pupil-level data) to the DfE.
 
-            Typical use: `attsync preview` to see what would be sent, `attsync consent give --by NAME` once, \
-            then `attsync send --quiet` from cron after the end of each school day. `attsync history` shows \
-            every send with ✓, ⚠ or ✗.
+            Typical use: `attsync check` before the first send, `attsync preview` to see what would be sent, \
+            `attsync consent give --by NAME` once, then `attsync send --quiet` from cron after the end of each \
+            school day. `attsync status` shows each school at a glance; `attsync history` every send with ✓, ⚠ or ✗.
 
             Exit codes: 0 success or nothing to send; 64 usage; 65 invalid data or rejected by the DfE; \
             66 MIS copy missing; 69 DfE service retired; 70 internal error; 73/74 state directory or database \
-            not writable; 75 temporary failure, retry later; 77 no consent or a secret file readable by others; \
-            78 configuration error.
+            not writable; 75 temporary failure, retry later; 76 (send) a date has been pending for \
+            alerts.pendingSchoolDays school days or more while sending keeps failing for a temporary reason: a \
+            person must look; 77 no consent or a secret file readable by others; 78 configuration error.
             """,
         version: attsyncVersion,
-        subcommands: [Send.self, Preview.self, Consent.self, History.self]
+        subcommands: [Send.self, Preview.self, Consent.self, History.self, Check.self, SchoolStatus.self]
     )
 }
 
@@ -45,7 +46,16 @@ struct CommonOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Print more detail to stderr.")
     var verbose = false
 
-    var console: Console { Console(quiet: quiet, verbose: verbose) }
+    @Option(
+        help: ArgumentHelp(
+            "How to write diagnostics to stderr: human, or json (one object per line, for a log shipper).", valueName: "format"))
+    var logFormat = LogFormat.human
+
+    var console: Console {
+        var console = Console(quiet: quiet, verbose: verbose)
+        console.logFormat = logFormat
+        return console
+    }
 
     /// Loads the configuration and selects the schools.
     func context() throws -> Context {
@@ -71,18 +81,25 @@ extension AttSyncCommand {
         // SIGTERM and SIGINT stop the run at a safe point, recording what they interrupted.
         Interruption.shared.install()
         let console = options.console
-        var status: ExitStatus
+        let status: ExitStatus
         do {
             status = try run(options.context())
         } catch {
             status = Reporter.report(error, on: console)
         }
-        if let failure = OutputFailure.shared.message {
-            console.problem("attsync: \(failure)")
-            status = status.keepingFirstFailure(.ioError)
-        }
-        if status != .success { throw ExitCode(status.rawValue) }
+        try finish(with: status, console: console)
     }
+}
+
+/// The end of every command: a failed write to stdout or stderr turns success into exit 74, then the
+/// process exits with the status.
+func finish(with status: ExitStatus, console: Console) throws {
+    var status = status
+    if let failure = OutputFailure.shared.message {
+        console.problem("attsync: \(failure)")
+        status = status.keepingFirstFailure(.ioError)
+    }
+    if status != .success { throw ExitCode(status.rawValue) }
 }
 
 /// The run date, for `send` and `preview`.
@@ -90,6 +107,8 @@ struct RunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The run date (default: today in the configured time zone).", valueName: "YYYY-MM-DD"))
     var date: DateArgument?
 }
+
+extension LogFormat: ExpressibleByArgument {}
 
 /// A `YYYY-MM-DD` command-line value.
 struct DateArgument: ExpressibleByArgument {

@@ -11,34 +11,22 @@ extension AttSync {
                 """,
             subcommands: [Give.self, Remove.self, Status.self])
 
-        struct Give: AttSyncCommand {
+        struct Give: ConsentChange {
             static let configuration = CommandConfiguration(abstract: "Record that consent is given.")
             @OptionGroup var options: CommonOptions
             @Option(help: ArgumentHelp("The name of the person giving consent.", valueName: "name"))
             var by: String
             @OptionGroup var scope: ConsentScope
-
-            func validate() throws { try scope.validate(options) }
-
-            func run(_ context: Context) throws -> ExitStatus {
-                try ConsentOperation.change(context, action: .given, by: by, allSchools: scope.allSchools)
-                return .success
-            }
+            static let action = ConsentEvent.Action.given
         }
 
-        struct Remove: AttSyncCommand {
+        struct Remove: ConsentChange {
             static let configuration = CommandConfiguration(abstract: "Record that consent is removed: send stops sending.")
             @OptionGroup var options: CommonOptions
             @Option(help: ArgumentHelp("The name of the person removing consent.", valueName: "name"))
             var by: String
             @OptionGroup var scope: ConsentScope
-
-            func validate() throws { try scope.validate(options) }
-
-            func run(_ context: Context) throws -> ExitStatus {
-                try ConsentOperation.change(context, action: .removed, by: by, allSchools: scope.allSchools)
-                return .success
-            }
+            static let action = ConsentEvent.Action.removed
         }
 
         struct Status: AttSyncCommand {
@@ -60,5 +48,21 @@ struct ConsentScope: ParsableArguments {
 
     func validate(_ options: CommonOptions) throws {
         if allSchools && options.school != nil { throw ValidationError("--all-schools and --school cannot be combined") }
+    }
+}
+
+/// `consent give` and `consent remove`: the same command but for the change they record.
+protocol ConsentChange: AttSyncCommand {
+    static var action: ConsentEvent.Action { get }
+    var by: String { get }
+    var scope: ConsentScope { get }
+}
+
+extension ConsentChange {
+    func validate() throws { try scope.validate(options) }
+
+    func run(_ context: Context) throws -> ExitStatus {
+        try ConsentOperation.change(context, action: Self.action, by: by, allSchools: scope.allSchools)
+        return .success
     }
 }

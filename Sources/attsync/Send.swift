@@ -10,7 +10,10 @@ extension AttSync {
                 builds the body once, records it, fetches an OAuth token, posts it, retries transient failures \
                 within dfe.retry, and records the outcome (see `attsync history`). A school without consent gets \
                 nothing sent (exit 77); a body identical to the last accepted one is not sent again (exit 0). \
-                Exit 75 means try again later: the next run sends whatever is still pending.
+                Exit 75 means try again later: the next run sends whatever is still pending. Exit 76 means a date \
+                has been pending for alerts.pendingSchoolDays school days or more and sending still fails: 75 \
+                would hide a failure that lasts. --metrics-file writes Prometheus metrics for node_exporter's \
+                textfile collector.
                 """)
 
         @OptionGroup var options: CommonOptions
@@ -23,14 +26,23 @@ extension AttSync {
         @Flag(help: "Send even when the body is identical to the last accepted submission.")
         var force = false
 
+        @Option(
+            help: ArgumentHelp(
+                "After the run, write Prometheus metrics to this file (atomically), for node_exporter's textfile collector.",
+                valueName: "path"))
+        var metricsFile: String?
+
         func validate() throws {
             if dryRun && force { throw ValidationError("--dry-run and --force cannot be combined: --dry-run sends nothing") }
+            if dryRun && metricsFile != nil {
+                throw ValidationError("--dry-run and --metrics-file cannot be combined: --dry-run sends nothing")
+            }
         }
 
         func run(_ context: Context) throws -> ExitStatus {
             dryRun
                 ? try PreviewOperation.run(context, date: runDate.date?.day, json: false, detail: false)
-                : try SendOperation.run(context, date: runDate.date?.day, force: force)
+                : SendMonitoring.run(context, date: runDate.date?.day, force: force, metricsFile: metricsFile)
         }
     }
 }

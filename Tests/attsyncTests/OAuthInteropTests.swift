@@ -12,7 +12,7 @@ import Testing
 @Suite struct OAuthInteropTests: StandInSuite {
     /// The Authlib server, serving the stand-in's client and secret with the workspace's certificates.
     final class Authlib {
-        let process = Process()
+        let process: Process
         let port: Int
 
         init(_ workspace: Workspace) throws {
@@ -22,25 +22,10 @@ import Testing
                 "clients": [StandIn.clientId: StandIn.secret], "scope": "api://attendance/.default",
             ])
             .write(to: URL(fileURLWithPath: config))
-            let portFile = workspace.file("authlib.port")
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [
-                "python3", repositoryRoot + "/scripts/oauth_interop_server.py", "--cert", certs + "/server.pem", "--key",
-                certs + "/server.key", "--config", config, "--port-file", portFile,
-            ]
-            process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-            try process.run()
-            var port: Int?
-            for _ in 0..<400 where port == nil {
-                port = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0) }
-                if port == nil { usleep(25_000) }
-            }
-            guard let port else {
-                process.terminate()
-                throw FixtureError(message: "the Authlib server did not start (run scripts/install-deps)")
-            }
-            self.port = port
+            (process, port) = try launchServer(
+                "oauth_interop_server.py",
+                ["--cert", certs + "/server.pem", "--key", certs + "/server.key", "--config", config],
+                portFile: workspace.file("authlib.port"))
         }
 
         deinit {

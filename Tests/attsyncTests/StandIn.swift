@@ -39,28 +39,12 @@ final class StandIn {
         standin.merge(settings) { $1 }
         try JSONSerialization.data(withJSONObject: standin).write(to: URL(fileURLWithPath: workspace.file("standin.json")))
         record = workspace.file("requests.jsonl")
-        let portFile = workspace.file("standin.port")
-        try? FileManager.default.removeItem(atPath: portFile)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments =
+        (process, port) = try launchServer(
+            "dfe_standin.py",
             [
-                "python3", repositoryRoot + "/scripts/dfe_standin.py",
                 "--cert", "\(certs)/\(certificate).pem", "--key", "\(certs)/\(certificate).key",
-                "--config", workspace.file("standin.json"), "--record", record, "--port-file", portFile,
-            ] + (http ? ["--http"] : [])
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        var port: Int?
-        for _ in 0..<200 where port == nil {
-            port = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0) }
-            if port == nil { usleep(25_000) }
-        }
-        guard let port else {
-            process.terminate()
-            throw FixtureError(message: "the stand-in did not start")
-        }
-        self.port = port
+                "--config", workspace.file("standin.json"), "--record", record,
+            ] + (http ? ["--http"] : []), portFile: workspace.file("standin.port"))
         try FileManager.default.createDirectory(atPath: workspace.file("secrets"), withIntermediateDirectories: true)
         try workspace.directory.write("secrets/subscription-key", Self.subscriptionKey + "\n", mode: 0o600)
         let base = "\(http ? "http" : "https")://localhost:\(port)"
@@ -109,6 +93,24 @@ extension Dictionary where Key == String, Value == Any {
     func header(_ name: String) -> String? {
         (self["headers"] as? [String: String])?.first { $0.key.lowercased() == name.lowercased() }?.value
     }
+}
+
+/// Starts one of the Python test servers of scripts/ (the stand-in, the Authlib server) and waits for the
+/// port it writes to `portFile` once it listens.
+func launchServer(_ script: String, _ arguments: [String], portFile: String) throws -> (Process, Int) {
+    try? FileManager.default.removeItem(atPath: portFile)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", repositoryRoot + "/scripts/" + script] + arguments + ["--port-file", portFile]
+    process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+    process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+    try process.run()
+    for _ in 0..<400 {
+        if let port = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap({ Int($0) }) { return (process, port) }
+        usleep(25_000)
+    }
+    process.terminate()
+    throw FixtureError(message: "scripts/\(script) did not start (scripts/install-deps installs what it needs)")
 }
 
 /// What the suites that run attsync against the stand-in share.

@@ -11,7 +11,7 @@ extension Configuration: Decodable {
         let object = try ConfigObject(
             decoder,
             keys: [
-                "version", "timeZone", "stateDirectory", "window", "codes", "dfe", "schools",
+                "version", "timeZone", "stateDirectory", "window", "codes", "dfe", "schools", "alerts",
             ])
         version = try object.integer("version") ?? Defaults.version
         guard version == Defaults.version else {
@@ -30,6 +30,7 @@ extension Configuration: Decodable {
         codes = try object.optional("codes") ?? Codes(map: [:], unknown: Defaults.unknownCodes)
         dfe = try object.required("dfe")
         schools = try object.required("schools")
+        alerts = try object.optional("alerts") ?? Alerts(pendingSchoolDays: Defaults.pendingSchoolDays)
         guard !schools.isEmpty else { throw object.invalid("schools", "at least one school is required") }
         // URN → index of its first school, so that a duplicate names both places.
         var seen: [String: Int] = [:]
@@ -199,6 +200,17 @@ extension SecretReference: Decodable {
             throw ConfigurationError.invalid(
                 key: ConfigObject.keyPath(decoder.codingPath),
                 message: "a secret is {\"env\": \"NAME\"} or {\"file\": \"PATH\"}")
+        }
+    }
+}
+
+extension Configuration.Alerts: Decodable {
+    /// `pendingSchoolDays` 1–366 (default 2).
+    package init(from decoder: any Decoder) throws {
+        let object = try ConfigObject(decoder, keys: ["pendingSchoolDays"])
+        pendingSchoolDays = try object.integer("pendingSchoolDays") ?? Configuration.Defaults.pendingSchoolDays
+        guard (1...366).contains(pendingSchoolDays) else {
+            throw object.invalid("pendingSchoolDays", "must be a whole number of school days from 1 to 366, not \(pendingSchoolDays)")
         }
     }
 }

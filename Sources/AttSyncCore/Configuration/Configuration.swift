@@ -23,6 +23,8 @@ package struct Configuration: Sendable, Equatable {
     package var dfe: DfE
     /// At least one, each URN once: a trust lists every school, each with its own MIS copy.
     package var schools: [School]
+    /// When a failure that lasts stops being "try again later" (`send`'s exit 76).
+    package var alerts: Alerts
 
     /// Every default, in one place.
     package enum Defaults {
@@ -40,6 +42,8 @@ package struct Configuration: Sendable, Equatable {
         package static let sourceTimeoutSeconds = 20.0
         /// Four waits, drawn below 2, 4, 8 and 16 s (full jitter), all within 10 minutes per school.
         package static let retry = Retry(attempts: 5, baseDelaySeconds: 2, maxDelaySeconds: 60, maxElapsedSeconds: 600)
+        /// Two school days: a date marked on Monday and still not accepted by Wednesday's run is an alert.
+        package static let pendingSchoolDays = 2
     }
 
     /// Which days a run covers.
@@ -152,6 +156,13 @@ package struct Configuration: Sendable, Equatable {
 
         /// `Example Academy (URN 100000)`, or `URN 100000` without a name.
         package var displayName: String { name.isEmpty ? "URN \(urn)" : "\(name) (URN \(urn))" }
+    }
+
+    /// When `send` raises the alert.
+    package struct Alerts: Sendable, Equatable {
+        /// A run that fails for a temporary reason exits 76 instead of 75 once a date with marks has waited
+        /// this many school days (or more) without being accepted.
+        package var pendingSchoolDays: Int
     }
 
     /// The canonical relations a view may define.

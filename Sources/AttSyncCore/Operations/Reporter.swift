@@ -15,7 +15,7 @@ package enum Reporter {
     package static func report(_ error: any Error, school: Configuration.School, on console: Console) -> ExitStatus {
         let status = ExitStatus(for: error)
         let text = status == .software ? "internal error (please report it): \(error)" : "\(error)"
-        console.problem("attsync: ✗ \(school.displayName): \(text)")
+        console.problem("attsync: ✗ \(school.displayName): \(text)", urn: school.urn)
         return status
     }
 }

@@ -51,19 +51,25 @@ package enum SendOperation {
         let runDate = context.runDate(date)
 
         var status = ExitStatus.success
+        // Records each school's part of the run in `runs`, for `status`, the pending alert and the metrics.
+        let watch = RunWatch(runDate: runDate, store: store, clock: context.clock, tokens: tokens)
         for school in context.schools {
             if let signal = Interruption.shared.signalName {
                 context.console.problem("attsync: stopped by \(signal) before \(school.displayName); the next run sends what is pending")
                 return status.keepingFirstFailure(.temporaryFailure)
             }
             do {
+                watch.begin(school)
                 try send(
                     school, runDate: runDate, force: force, context: context, store: store, submitter: submitter, environment: environment)
+                watch.finish(.success)
             } catch let error as StateError {
                 // A state failure stops every school: nothing may be sent without its record.
                 throw error
             } catch {
-                status = status.keepingFirstFailure(Reporter.report(error, school: school, on: context.console))
+                let failed = Reporter.report(error, school: school, on: context.console)
+                status = status.keepingFirstFailure(failed)
+                watch.finish(failed, error)
                 let sendError = (error as? SendError) ?? (error as? SubmissionFailed)?.error
                 if sendError?.affectsEverySchool == true && context.schools.count > 1 {
                     context.console.problem("attsync: stopping: the same problem would stop every other school")

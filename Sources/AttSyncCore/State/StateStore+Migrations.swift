@@ -64,5 +64,23 @@ extension StateStore {
         ("2 data-quality notes of each submission", "ALTER TABLE submissions ADD COLUMN data_quality TEXT;"),
         ("3 the start of the DfE's answer to each POST", "ALTER TABLE attempts ADD COLUMN answer TEXT;"),
         ("4 the Idempotency-Key of each submission", "ALTER TABLE submissions ADD COLUMN idempotency_key TEXT;"),
+        // `runs`: one row per school per `send` run, whatever happened (StateStore+Runs.swift).
+        (
+            "5 each school's part of each send run",
+            """
+            CREATE TABLE runs (
+              id INTEGER PRIMARY KEY,
+              urn TEXT NOT NULL,
+              run_date TEXT NOT NULL,
+              started_at TEXT NOT NULL,
+              finished_at TEXT NOT NULL,
+              exit_status INTEGER NOT NULL,
+              problem TEXT,
+              submission_id INTEGER REFERENCES submissions(id),
+              token_requests INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE INDEX runs_by_school ON runs(urn, id);
+            """
+        ),
     ]
 }

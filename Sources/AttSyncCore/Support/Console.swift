@@ -12,6 +12,9 @@ package struct Console: Sendable {
     package var quiet: Bool
     /// `--verbose`: lets `detail` through (request traces with credentials redacted, retry waits, token counts).
     package var verbose: Bool
+    /// `--log-format`: every diagnostic (stderr) as text, or as one JSON object per line. Results (stdout) are
+    /// never changed by it.
+    package var logFormat = LogFormat.human
     /// Receives every write that passes the filters above, with no newline added: `Console.standard` in the
     /// program, a capturing closure in tests.
     private let sink: @Sendable (Stream, String) -> Void
@@ -49,13 +52,20 @@ package struct Console: Sendable {
     package func raw(_ text: String) { sink(.out, text) }
 
     /// Progress and notes (stderr), silenced by `--quiet`.
-    package func note(_ text: String) { if !quiet { sink(.err, text + "\n") } }
+    /// - Parameter urn: the school the note is about, for `--log-format json`.
+    package func note(_ text: String, urn: String? = nil) { if !quiet { diagnostic(.info, text, urn: urn) } }
 
     /// Detail for `--verbose` (stderr).
-    package func detail(_ text: String) { if verbose { sink(.err, text + "\n") } }
+    package func detail(_ text: String) { if verbose { diagnostic(.debug, text, urn: nil) } }
 
     /// A warning or error (stderr), always shown.
-    package func problem(_ text: String) { sink(.err, text + "\n") }
+    /// - Parameter urn: the school the problem is about, for `--log-format json`.
+    package func problem(_ text: String, urn: String? = nil) { diagnostic(.error, text, urn: urn) }
+
+    /// Writes one diagnostic to stderr in the chosen `logFormat`.
+    private func diagnostic(_ level: LogLevel, _ text: String, urn: String?) {
+        sink(.err, logFormat.line(level, text, urn: urn, at: Date()))
+    }
 }
 
 /// The first failed write to stdout or stderr of this process, if any: the command layer turns it into

@@ -25,6 +25,10 @@ package enum ExitStatus: Int32, Sendable {
     /// Try again later: network, DfE busy or down, a token that would not come, the MIS copy being refreshed,
     /// truncated or locked, the state database locked, another run holding the lock. The next run sends what is pending.
     case temporaryFailure = 75
+    /// `send` only: the run failed for a temporary reason (what would be 75), but a date of a school has waited
+    /// `alerts.pendingSchoolDays` school days or more with marks and no acceptance. 75 is treated as success by
+    /// cron and by the systemd unit; a failure that lasts (a week-long outage, a typo in a host name) must not be.
+    case pendingAlert = 76
     /// No consent for a school; a secret file readable, or the configuration or state directory writable, by
     /// group or others; a symbolic link in the state directory; a state database this user cannot read.
     case noPermission = 77

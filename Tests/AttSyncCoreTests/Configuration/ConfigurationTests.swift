@@ -191,6 +191,17 @@ import Testing
         #expect(message.contains(fragment), "\(message)")
     }
 
+    @Test func aCABundleThatCannotBeReadSaysWhyNotThatItHoldsNoCertificate() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        mkdir(directory.file("ca.pem"), 0o700)  // unreadable as a file, even for root
+        let text = configurationJSON().replacingOccurrences(of: #""endpoint""#, with: #""caBundle": "ca.pem", "endpoint""#)
+        #expect(throws: ConfigurationError.invalid(key: "dfe.caBundle", message: "cannot read \(directory.file("ca.pem")): Is a directory"))
+        {
+            try Configuration.load(path: directory.write("config.json", text))
+        }
+    }
+
     @Test func invalidUTF8IsASyntaxErrorWithItsPosition() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
