@@ -120,3 +120,64 @@ extension SchoolDayTests {
         #expect(withoutTimes(after.stdout).contains("Fri 27 Nov 2026  ✓  with the DfE since <time> as SUB-2"))
     }
 }
+
+extension SchoolDayTests {
+    /// Thursday is sent; on Friday the DfE cannot be reached: the cron mail says in plain words what happened,
+    /// which days the DfE has, and who does what, with the technical part for IT; the history says it too.
+    @Test func aFailureSaysWhatItMeansForTheDaysAndWhoDoesWhat() throws {
+        let workspace = try secondary()
+        defer { workspace.remove() }
+        let standin = try StandIn(workspace, schools: Self.schools)
+        #expect(try standin.attsync(["consent", "give", "--by", "Ann Head"]).status == 0)
+        #expect(try standin.attsync(["send", "--date", "2026-11-26", "--quiet"]).status == 0)
+        standin.stop()
+        let friday = try standin.attsync(["send", "--date", "2026-11-27", "--quiet"])
+        #expect(friday.status == 75)
+        let mail = friday.stderr.split(separator: "\n").filter { !$0.contains("register") }.joined(separator: "\n")
+        #expect(
+            mail.hasPrefix(
+                "attsync: ✗ Sample Secondary (URN 100000): attsync could not reach the DfE's sign-in service (the figures were not received by the DfE)\n"
+                    + "    What it means: not with the DfE yet: Fri 27 Nov 2026; already with the DfE from earlier sends: Wed 18 – Thu 26 Nov 2026, 6 school days\n"
+                    + "    What next: nothing to do now: the next run tries again; if it keeps happening, IT checks the network and dfe.token.url\n"
+                    + "    For IT: the token endpoint failed: "), "\(mail)")
+        let history = try standin.attsync(["history"])
+        try expectGolden(withoutTimes(history.stdout), "history-list.txt")
+        let show = try standin.attsync(["history", "show", "2"])
+        let plain = show.stdout.components(separatedBy: "\nFor IT:\n")
+        try #require(plain.count == 2)
+        try expectGolden(withoutTimes(plain[0]), "history-show-failed.txt")
+        #expect(plain[1].contains("HTTP status    -") && plain[1].contains("body SHA-256") && plain[1].contains("token endpoint failed"))
+        let days = try standin.attsync(["history", "--days", "3", "--date", "2026-11-27"])
+        #expect(
+            days.stdout.contains(
+                "Fri 27 Nov 2026  ✗  not with the DfE: attsync could not reach the DfE's sign-in service (submission 2, not received by the DfE); the next run tries again"
+            ), "\(days.stdout)")
+    }
+
+    /// Warnings on an accepted submission are warnings ("figures accepted"), placed by date, year group, session and code.
+    @Test func dfeWarningsArePlacedInTheSchoolsTerms() throws {
+        let workspace = try secondary()
+        defer { workspace.remove() }
+        let warning: [String: Any] = [
+            "code": "VAL105", "title": "Unusual count", "detail": "more than on roll", "path": "$.submissionData[62].attendances[4].value",
+        ]
+        let standin = try StandIn(
+            workspace, settings: ["faults": ["attendances": [["kind": "softErrors", "errors": [warning]]]]], schools: Self.schools)
+        #expect(try standin.attsync(["consent", "give", "--by", "Ann Head"]).status == 0)
+        let sent = try standin.attsync(["send", "--date", "2026-11-27"])
+        #expect(sent.status == 0, "\(sent.stderr)")
+        let body = try #require(standin.requests(to: "/attendances").first?["body"] as? String)
+        let element = try #require(
+            ((try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["submissionData"] as? [[String: Any]])?[62])
+        let code = try #require((element["attendances"] as? [[String: Any]])?[4]["attendanceCode"] as? String)
+        let year = try #require(element["ncYearGroup"] as? String)
+        let session = try #require(element["schoolSession"] as? String)
+        #expect(sent.stdout.contains("the figures are with the DfE, which asks to check:"), "\(sent.stdout)")
+        #expect(sent.stdout.contains(", Year \(year) \(session), the count of "), "\(sent.stdout)")
+        #expect(sent.stdout.contains("(\(code)): VAL105 Unusual count (more than on roll)"), "\(sent.stdout)")
+        #expect(!sent.stdout.contains("$.submissionData"))
+        let show = try standin.attsync(["history", "show", "1"])
+        #expect(show.stdout.contains("DfE warnings (1) – figures accepted:"))
+        #expect(show.stdout.contains("at $.submissionData[62].attendances[4].value"), "the path as received, for IT")
+    }
+}

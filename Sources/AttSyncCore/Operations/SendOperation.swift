@@ -124,8 +124,10 @@ package enum SendOperation {
         )
         let policy = RetryPolicy(retry: context.configuration.dfe.retry, clock: context.clock, random: environment.random)
         let acceptance: Acceptance
+        var posts = 0
         do {
             acceptance = try submitter.deliver(body: payload.body, idempotencyKey: begun.idempotencyKey, policy: policy) { attempt in
+                if attempt.kind == .post { posts += 1 }
                 do {
                     try store.recordAttempt(submission: id, attempt)
                 } catch let error as StateError where attempt.kind == .post && (200...299).contains(attempt.httpStatus ?? 0) {
@@ -136,7 +138,7 @@ package enum SendOperation {
         } catch let failure as DeliveryFailure {
             if case .acceptedButNotRecorded = failure.error { throw failure.error }
             try store.finishSubmission(id, urn: school.urn, outcome: .failed(failure), at: context.clock.now())
-            throw SubmissionFailed(error: failure.error, submission: id)
+            throw SubmissionFailed(error: failure.error, submission: id, facts: SendFacts(run: run, posts: posts), errors: failure.errors)
         }
         let outcome = SubmissionOutcome.accepted(acceptance, payload: payload)
         do throws(StateError) {
@@ -146,13 +148,16 @@ package enum SendOperation {
             throw SendError.acceptedButNotRecorded(submission: id, reference: acceptance.reference, problem: error.problem)
         }
         let reference = acceptance.reference.map { " as \($0)" } ?? ""
-        let dates = "\(counted(payload.days.count, "date")) (\(datesSummary(payload.days.map(\.description))))"
+        let dates = daysWords(payload.days)
         if outcome.status == .accepted {
             console.result("✓ \(school.displayName): \(dates) accepted\(reference), submission \(id)\n")
         } else {
+            // Warnings, not errors: the figures are with the DfE.
+            let body = SentBody(payload.body)
             console.result(
-                "⚠ \(school.displayName): \(dates) accepted\(reference) with \(counted(acceptance.errors.count, "warning")), submission \(id):\n"
-                    + acceptance.errors.map { "    \($0.summary)\n" }.joined())
+                "⚠ \(school.displayName): \(dates) accepted\(reference) with \(counted(acceptance.errors.count, "warning")), submission \(id); "
+                    + "the figures are with the DfE, which asks to check:\n"
+                    + acceptance.errors.map { "    \(DfEErrorWords.words($0, in: body))\n" }.joined())
         }
         if let note = acceptance.note { console.note("note: \(note)") }
     }
@@ -164,7 +169,11 @@ package enum SendOperation {
     struct SubmissionFailed: AttSyncError {
         let error: SendError
         let submission: Int64
-        var description: String { "\(error) (submission \(submission): attsync history show \(submission))" }
+        /// Which days the DfE has, for the plain words (Operations/SendWords.swift).
+        let facts: SendFacts
+        /// The DfE's errors in its final answer.
+        let errors: [DfEError]
+        var description: String { plainDescription }
         var exitStatus: ExitStatus { error.exitStatus }
     }
 }

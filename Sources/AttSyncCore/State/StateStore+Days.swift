@@ -40,6 +40,8 @@ package struct DayRecord: Sendable, Equatable {
         package var at: Date
         /// How many POSTs went to the DfE (0: the figures were not received by the DfE).
         package var posts: Int
+        /// What kind of failure, when recorded.
+        package var kind: FailureKind? = nil
     }
 
     package var day: Day
@@ -103,7 +105,7 @@ extension StateStore {
             try db.query(
                 """
                 SELECT d.value, s.id, s.status, s.reason, s.created_at,
-                       (SELECT count(*) FROM attempts AS a WHERE a.submission_id = s.id AND a.kind = 'post')
+                       (SELECT count(*) FROM attempts AS a WHERE a.submission_id = s.id AND a.kind = 'post'), s.failure_kind
                 FROM submissions AS s, json_each(s.dates) AS d
                 WHERE s.urn = ? AND s.status NOT IN ('accepted', 'warnings') AND d.value IN (SELECT value FROM json_each(?))
                 ORDER BY s.id
@@ -114,7 +116,8 @@ extension StateStore {
                 if let accepted = records[day]?.accepted, accepted.submission > id { return }
                 let unaccepted = DayRecord.Unaccepted(
                     submission: id, status: try row.enumeration(2, as: SubmissionStatus.self, "the status of submission \(id)"),
-                    reason: row.text(3), at: try row.timestamp(4, "the time of submission \(id)"), posts: row.int(5))
+                    reason: row.text(3), at: try row.timestamp(4, "the time of submission \(id)"), posts: row.int(5),
+                    kind: row.text(6).flatMap(FailureKind.init(rawValue:)))
                 records[day, default: DayRecord(day: day)].unaccepted = unaccepted
             }
             return records
