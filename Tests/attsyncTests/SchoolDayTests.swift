@@ -2,6 +2,10 @@ import Foundation
 import TestSupport
 import Testing
 
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
 /// Issue 11 end to end, as a secondary school's data manager would meet it: the sample secondary school
 /// with Year 8's PM register left untaken on Thu 26 Nov 2026 (and, as generated, Year 7's PM register of
 /// Wed 18 Nov), and Fri 20 Nov an INSET day the configuration does not list.
@@ -179,5 +183,138 @@ extension SchoolDayTests {
         let show = try standin.attsync(["history", "show", "1"])
         #expect(show.stdout.contains("DfE warnings (1) – figures accepted:"))
         #expect(show.stdout.contains("at $.submissionData[62].attendances[4].value"), "the path as received, for IT")
+    }
+}
+
+extension SchoolDayTests {
+    /// The office's page and the head's week, from the scenario of the issue: Thursday sent, Wednesday corrected,
+    /// Friday sent, then Monday's run failing. Checked as XML (well-formed, no script, no external asset), for
+    /// escaping (a school named `<script>…`), and rendered by headless Chromium where it is installed.
+    @Test func theStatusPageIsSelfContainedEscapedAndPrintsTheWeek() throws {
+        let name = #"<script>alert("x")</script> & Sons' "Academy""#
+        let json = name.replacingOccurrences(of: "\"", with: "\\\"")
+        let schools = #"[{ "urn": "100000", "name": "Sample Secondary", "source": { "path": "mis.sqlite" } }, { "urn": "100001", "name": "\#(json)", "source": { "path": "mis2.sqlite" } }]"#
+        let workspace = try secondary()
+        defer { workspace.remove() }
+        try FileManager.default.copyItem(atPath: workspace.file("mis.sqlite"), toPath: workspace.file("mis2.sqlite"))
+        let standin = try StandIn(workspace, schools: schools)
+        #expect(try standin.attsync(["consent", "give", "--by", "Ann Head", "--all-schools"]).status == 0)
+        #expect(try standin.attsync(["send", "--date", "2026-11-26", "--quiet"]).status == 0)
+        try workspace.python(
+            """
+            db = sqlite3.connect('mis.sqlite')
+            n = db.execute("SELECT pupil_id, session FROM attendance_marks WHERE date = '2026-11-25' AND code = 'N' LIMIT 1").fetchone()
+            db.execute("UPDATE attendance_marks SET code = 'I' WHERE pupil_id = ? AND date = '2026-11-25' AND session = ?", n)
+            db.commit()
+            """)
+        #expect(try standin.attsync(["send", "--date", "2026-11-27", "--quiet"]).status == 0)
+        standin.stop()
+        #expect(try standin.attsync(["send", "--date", "2026-11-30", "--quiet", "--school", "100000"]).status == 75)
+
+        let page = workspace.file("status.html")
+        let written = try standin.attsync(["history", "--html", page, "--week", "--date", "2026-11-27"])
+        #expect(written.status == 0, "\(written.stderr)")
+        #expect(written.stdout.hasPrefix("Wrote \(page): the status page of Sample Secondary (URN 100000), "))
+        let text = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(!FileManager.default.fileExists(atPath: AtomicFileName.temporary(page)), "no temporary file left")
+
+        // Structure: well-formed XML, a section per school, a week per school, a chart per school, no script, no assets.
+        let structure = try PageStructure(text)
+        #expect(structure.elements["script"] == nil && structure.elements["link"] == nil && structure.elements["img"] == nil)
+        #expect(structure.attributes.allSatisfy { !($0.key == "src" || $0.key == "href") }, "no external assets")
+        #expect(structure.sections == ["school-100000", "school-100001", "week-100000", "week-100001"])
+        #expect(structure.elements["svg"] == 2 && (structure.elements["polyline"] ?? 0) == 2)
+        // Escaping: the school's name appears as text only.
+        #expect(!text.contains("<script"))
+        #expect(text.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Sons&#39;"))
+        #expect(structure.text.contains(name))
+        // What the office and the head read.
+        #expect(structure.text.contains("Fri 27 Nov 2026✓with the DfE since"))
+        #expect(structure.text.contains("Year 8 PM register not taken, Thu 26 Nov 2026 (169 pupils)"))
+        #expect(structure.text.contains("Consent given by Ann Head"))
+        #expect(structure.text.contains("Week of Mon 23 – Fri 27 Nov 2026, 5 school days – Sample Secondary (URN 100000)"))
+        #expect(structure.text.contains("Attendance this weekLast weekChange"))
+        #expect(structure.text.contains("whole school"))
+
+        // With Monday's failure: the page as on Monday names it in plain words.
+        let monday = try standin.attsync(["history", "--html", page, "--date", "2026-11-30", "--school", "100000"])
+        #expect(monday.status == 0, "\(monday.stderr)")
+        let mondayText = try PageStructure(try String(contentsOfFile: page, encoding: .utf8)).text
+        #expect(mondayText.contains("attsync could not reach the DfE's sign-in service (not received by the DfE)"))
+        #expect(mondayText.contains("Problems"))
+
+        // Rendered by headless Chromium where it is installed: the screenshot is written and is a PNG.
+        let png = workspace.file("status.png")
+        let weekPage = workspace.file("week.html")
+        #expect(try standin.attsync(["history", "--html", weekPage, "--week", "--date", "2026-11-27"]).status == 0)
+        let shot = try runProcess(repositoryRoot + "/scripts/screenshot-status-page", [weekPage, png, "1280,3000"])
+        if shot.status == 77 { return }  // no Chromium on this machine
+        #expect(shot.status == 0, "\(shot.stderr)")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: png))
+        #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) && bytes.count > 20_000)
+        if let keep = ProcessInfo.processInfo.environment["ATTSYNC_SCREENSHOT_DIR"] {
+            try? FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
+            for (from, to) in [(weekPage, "status-page.html"), (png, "status-page.png")] {
+                try? FileManager.default.removeItem(atPath: keep + "/" + to)
+                try FileManager.default.copyItem(atPath: from, toPath: keep + "/" + to)
+            }
+        }
+    }
+}
+
+/// The temporary name `AtomicFile` writes beside a file.
+enum AtomicFileName {
+    static func temporary(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).").path
+    }
+}
+
+/// An HTML page read as XML: which elements and attributes it has, its sections' ids, and its text.
+struct PageStructure {
+    var elements: [String: Int] = [:]
+    var attributes: [String: Int] = [:]
+    var sections: [String] = []
+    var text = ""
+
+    init(_ page: String) throws {
+        // The doctype is HTML's, not XML's; the rest must parse as XML.
+        let xml = page.replacingOccurrences(of: "<!DOCTYPE html>", with: "")
+        let delegate = Delegate()
+        let parser = XMLParser(data: Data(xml.utf8))
+        parser.delegate = delegate
+        guard parser.parse() else {
+            throw FixtureError(message: "not well-formed: \(parser.parserError.map { "\($0)" } ?? "?") at line \(parser.lineNumber)")
+        }
+        elements = delegate.elements
+        attributes = delegate.attributes
+        sections = delegate.sections
+        text = delegate.text
+    }
+
+    final class Delegate: NSObject, XMLParserDelegate {
+        var elements: [String: Int] = [:]
+        var attributes: [String: Int] = [:]
+        var sections: [String] = []
+        var text = ""
+        var inStyle = false
+
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String]
+        ) {
+            elements[name, default: 0] += 1
+            for key in attributes.keys { self.attributes[key, default: 0] += 1 }
+            if name == "section", let id = attributes["id"] { sections.append(id) }
+            inStyle = name == "style"
+        }
+
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            if name == "style" { inStyle = false }
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            if !inStyle { text += string.trimmingCharacters(in: .newlines) }
+        }
     }
 }
