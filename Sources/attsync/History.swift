@@ -15,7 +15,9 @@ extension AttSync {
             var limit = 20
             @Flag(help: "Print JSON instead of a table.")
             var json = false
-            @Flag(help: "Each school day instead of each send: is it with the DfE, changed since, or not sent and why (the last 10, or COUNT).")
+            @Flag(
+                help:
+                    "Each school day instead of each send: is it with the DfE, changed since, or not sent and why (the last 10, or COUNT).")
             var days = false
             @Argument(help: ArgumentHelp("With --days, how many school days.", valueName: "count"))
             var count: Int?
@@ -30,7 +32,9 @@ extension AttSync {
 
             func validate() throws {
                 if limit < 1 { throw ValidationError("--limit must be at least 1") }
-                if count != nil && !days && html == nil { throw ValidationError("a number of days needs --days (attsync history --days \(count ?? 0))") }
+                if count != nil && !days && html == nil {
+                    throw ValidationError("a number of days needs --days (attsync history --days \(count ?? 0))")
+                }
                 if let count, !(1...366).contains(count) { throw ValidationError("--days takes 1 to 366 school days") }
                 if days && json { throw ValidationError("--days and --json cannot be combined") }
                 if html != nil && json { throw ValidationError("--html and --json cannot be combined") }

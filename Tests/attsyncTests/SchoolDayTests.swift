@@ -89,8 +89,10 @@ extension SchoolDayTests {
 
 /// Times of day vary from run to run: golden files hold `<time>` in their place.
 func withoutTimes(_ text: String) -> String {
-    text.replacingOccurrences(of: #"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}"#, with: "<time>", options: .regularExpression)
-        .replacingOccurrences(of: #"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"#, with: "<time>", options: .regularExpression)
+    text.replacingOccurrences(
+        of: #"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}"#, with: "<time>", options: .regularExpression
+    )
+    .replacingOccurrences(of: #"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"#, with: "<time>", options: .regularExpression)
 }
 
 extension SchoolDayTests {
@@ -120,7 +122,9 @@ extension SchoolDayTests {
         #expect(friday.status == 0, "\(friday.stderr)")
         let after = try standin.attsync(["history", "--days", "8", "--date", "2026-11-27"])
         try expectGolden(withoutTimes(after.stdout), "history-days-after.txt")
-        #expect(after.stdout.contains("Fri 27 Nov 2026  ✓  with the DfE since <time> as SUB-2".replacingOccurrences(of: "<time>", with: "")) == false)
+        #expect(
+            after.stdout.contains("Fri 27 Nov 2026  ✓  with the DfE since <time> as SUB-2".replacingOccurrences(of: "<time>", with: ""))
+                == false)
         #expect(withoutTimes(after.stdout).contains("Fri 27 Nov 2026  ✓  with the DfE since <time> as SUB-2"))
     }
 }
@@ -193,7 +197,8 @@ extension SchoolDayTests {
     @Test func theStatusPageIsSelfContainedEscapedAndPrintsTheWeek() throws {
         let name = #"<script>alert("x")</script> & Sons' "Academy""#
         let json = name.replacingOccurrences(of: "\"", with: "\\\"")
-        let schools = #"[{ "urn": "100000", "name": "Sample Secondary", "source": { "path": "mis.sqlite" } }, { "urn": "100001", "name": "\#(json)", "source": { "path": "mis2.sqlite" } }]"#
+        let schools =
+            #"[{ "urn": "100000", "name": "Sample Secondary", "source": { "path": "mis.sqlite" } }, { "urn": "100001", "name": "\#(json)", "source": { "path": "mis2.sqlite" } }]"#
         let workspace = try secondary()
         defer { workspace.remove() }
         try FileManager.default.copyItem(atPath: workspace.file("mis.sqlite"), toPath: workspace.file("mis2.sqlite"))

@@ -23,7 +23,9 @@ import Testing
         let preview = try standin.attsync(["preview", "--date", "2026-11-27", "--json"])
         let sent = try standin.attsync(["send", "--date", "2026-11-27"])
         #expect(sent.status == 0, "\(sent.stderr)")
-        #expect(sent.stdout.contains("✓ Sample Primary (URN 100000): Wed 18 – Fri 27 Nov 2026, 7 school days accepted") && sent.stdout.contains("accepted as SUB-1"))
+        #expect(
+            sent.stdout.contains("✓ Sample Primary (URN 100000): Wed 18 – Fri 27 Nov 2026, 7 school days accepted")
+                && sent.stdout.contains("accepted as SUB-1"))
 
         #expect(standin.requests(to: "/token").count == 1)
         let posts = standin.requests(to: "/attendances")
@@ -43,15 +45,20 @@ import Testing
         let history = try standin.attsync(["history"])
         #expect(history.stdout.contains("✓ accepted") && history.stdout.contains("SUB-1"))
         #expect(sent.stderr.contains("data quality for Sample Primary (URN 100000): Wed 25 Nov 2026 AM: 1 mark of pupils not on roll"))
-        let shown = try standin.attsync(["history", "show", "1"]).stdout.replacingOccurrences(of: "\n" + String(repeating: " ", count: 17), with: " ")
-        #expect(shown.contains("data quality   No registers taken on Fri 20 Nov 2026") && shown.contains("Wed 25 Nov 2026 AM: 1 mark of pupils not on roll"))
+        let shown = try standin.attsync(["history", "show", "1"]).stdout.replacingOccurrences(
+            of: "\n" + String(repeating: " ", count: 17), with: " ")
+        #expect(
+            shown.contains("data quality   No registers taken on Fri 20 Nov 2026")
+                && shown.contains("Wed 25 Nov 2026 AM: 1 mark of pupils not on roll"))
 
         // A second run the same day with no changes sends nothing.
         let again = try standin.attsync(["send", "--date", "2026-11-27"])
         #expect(again.status == 0 && again.stdout.contains("nothing changed since submission 1"))
         #expect(standin.requests(to: "/attendances").count == 1)
         let labelled = try standin.attsync(["preview", "--date", "2026-11-27"])
-        #expect(labelled.stdout.contains("✓ with the DfE since") && labelled.stdout.contains("as SUB-1") && !labelled.stdout.contains("not yet sent"))
+        #expect(
+            labelled.stdout.contains("✓ with the DfE since") && labelled.stdout.contains("as SUB-1")
+                && !labelled.stdout.contains("not yet sent"))
 
         // --force sends the same bytes again with the same Idempotency-Key.
         let forced = try standin.attsync(["send", "--date", "2026-11-27", "--force", "--quiet"])

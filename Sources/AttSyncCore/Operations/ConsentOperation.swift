@@ -22,7 +22,9 @@ package enum ConsentOperation {
             try store.recordConsent(urn: school.urn, action: action, by: person, osUser: user, at: now)
             context.console.result(
                 ConsentRenderer.changed(action, school: school, by: person, user: user, at: now, timeZone: context.configuration.timeZone)
-                    + (action == .given ? ConsentStatement.text(school: school, endpoint: context.configuration.dfe.endpoint, given: true) : ConsentStatement.removed(school: school)))
+                    + (action == .given
+                        ? ConsentStatement.text(school: school, endpoint: context.configuration.dfe.endpoint, given: true)
+                        : ConsentStatement.removed(school: school)))
         }
     }
 
@@ -33,7 +35,8 @@ package enum ConsentOperation {
         let store = try StateStore.openExisting(directory: context.configuration.stateDirectory)
         for school in context.schools {
             let history = try store?.consentHistory(urn: school.urn) ?? ConsentHistory(events: [])
-            context.console.result(ConsentRenderer.status(
+            context.console.result(
+                ConsentRenderer.status(
                     history, school: school, endpoint: context.configuration.dfe.endpoint, timeZone: context.configuration.timeZone))
         }
     }

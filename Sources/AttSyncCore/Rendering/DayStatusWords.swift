@@ -29,7 +29,8 @@ extension SchoolDayStatus {
     func words(timeZone: TimeZone) -> String {
         switch state {
         case .withDfE(let accepted, let checked):
-            return "with the DfE since \(since(accepted, timeZone))" + (checked ? "" : " (the MIS copy was not read: later changes not checked)")
+            return "with the DfE since \(since(accepted, timeZone))"
+                + (checked ? "" : " (the MIS copy was not read: later changes not checked)")
         case .changed(let accepted, let changes, let resend):
             let next: String
             switch resend {
@@ -43,7 +44,8 @@ extension SchoolDayStatus {
             switch why {
             case .noMarks(let schoolDay):
                 return schoolDay
-                    ? "no registers taken: nothing to send (INSET or closure day? If not, check the registers)" : "no registers: nothing to send"
+                    ? "no registers taken: nothing to send (INSET or closure day? If not, check the registers)"
+                    : "no registers: nothing to send"
             case .failed(let attempt):
                 return "not with the DfE: \(FailureWords.short(attempt)); the next run tries again"
             case .sending(let attempt):

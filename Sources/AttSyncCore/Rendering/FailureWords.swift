@@ -55,7 +55,8 @@ enum FailureWords {
         case .unreachable?:
             return Plain(what: "attsync could not reach the DfE, or the DfE stayed busy", next: wait)
         case .noConsent?:
-            return Plain(what: "the school has not given consent", next: "a person with authority gives it: attsync consent give --by \"NAME\"")
+            return Plain(
+                what: "the school has not given consent", next: "a person with authority gives it: attsync consent give --by \"NAME\"")
         case nil:
             switch status {
             case .rejected: return plain(.refused, status: status)

@@ -37,7 +37,8 @@ enum HistoryRenderer {
         switch record.status {
         case .accepted, .warnings:
             facts.append(("finished", record.finishedAt.map { localDayTime($0, zone) } ?? "-"))
-            facts.append(("what it means", "the DfE accepted these figures" + (record.status == .warnings ? "; its warnings are below" : "")))
+            facts.append(
+                ("what it means", "the DfE accepted these figures" + (record.status == .warnings ? "; its warnings are below" : "")))
         case .sending:
             facts.append(("what it means", "being sent now, or a run stopped before recording the DfE's answer"))
         case .rejected, .failed, .interrupted:

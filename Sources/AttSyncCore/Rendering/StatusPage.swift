@@ -49,9 +49,11 @@ enum StatusPage {
     private static func section(_ page: School, timeZone: TimeZone) -> String {
         let school = page.school
         var out = "<section class=\"school\" id=\"school-\(html(school.urn))\">\n"
-        out += "<h2>\(html(school.name.isEmpty ? "URN \(school.urn)" : school.name)) <span class=\"urn\">URN \(html(school.urn))</span></h2>\n"
+        out +=
+            "<h2>\(html(school.name.isEmpty ? "URN \(school.urn)" : school.name)) <span class=\"urn\">URN \(html(school.urn))</span></h2>\n"
         out += consent(page.consent, timeZone: timeZone)
-        out += "<h3>Has it reached the DfE?</h3>\n<table class=\"days\">\n<thead><tr><th>School day</th><th></th><th>DfE</th></tr></thead>\n<tbody>\n"
+        out +=
+            "<h3>Has it reached the DfE?</h3>\n<table class=\"days\">\n<thead><tr><th>School day</th><th></th><th>DfE</th></tr></thead>\n<tbody>\n"
         for status in page.days.statuses.reversed() {
             out +=
                 "<tr class=\"\(cssClass(status))\"><td>\(html(status.day.longDescription))</td><td class=\"mark\">\(html(status.symbol))</td>"
@@ -103,12 +105,15 @@ enum StatusPage {
     /// The school-language summary of one date, as `preview` shows it.
     static func table(_ registers: RegisterCounts) -> String {
         var out = "<table class=\"summary\">\n<thead><tr>"
-        out += SchoolSummary.headers.map { "<th>\(html($0.replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)))</th>" }
-            .joined()
+        out += SchoolSummary.headers.map {
+            "<th>\(html($0.replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)))</th>"
+        }
+        .joined()
         out += "</tr></thead>\n"
         for session in Session.allCases {
             out += "<tbody>\n<tr class=\"session\"><th colspan=\"\(SchoolSummary.headers.count)\">\(session.rawValue)</th></tr>\n"
-            let rows = [("whole school", registers.tally(session))]
+            let rows =
+                [("whole school", registers.tally(session))]
                 + registers.yearGroups.map { (yearGroupName($0), registers.tally(session, yearGroup: $0)) }
             for (name, tally) in rows {
                 out += "<tr><th>\(html(name))</th>" + SchoolSummary.cells(tally).map { "<td>\(html($0))</td>" }.joined() + "</tr>\n"
@@ -177,7 +182,9 @@ enum StatusPage {
                 return registers.yearGroups.contains(yearGroup) ? sum + registers.tally(yearGroup: yearGroup) : sum
             }
         }
-        let groups = Catalogue.yearGroups.filter { group in week.this.contains { page.accepted[$0]?.registers.yearGroups.contains(group) ?? false } }
+        let groups = Catalogue.yearGroups.filter { group in
+            week.this.contains { page.accepted[$0]?.registers.yearGroups.contains(group) ?? false }
+        }
         out += "<table class=\"weekly\">\n<thead><tr><th>Year group</th><th>Attendance this week</th><th>Last week</th><th>Change</th>"
         out += "<th>Authorised absence</th><th>Unauthorised absence</th></tr></thead>\n<tbody>\n"
         for (name, group) in [("Whole school", String?.none)] + groups.map({ (yearGroupName($0), Optional($0)) }) {
@@ -204,7 +211,8 @@ enum StatusPage {
         out += gaps.isEmpty ? "<p>None.</p>\n" : "<ul class=\"gaps\">\n" + gaps.map { "<li>\(html($0.words))</li>\n" }.joined() + "</ul>\n"
         out += "<h3>With the DfE?</h3>\n<ul class=\"dfe\">\n"
         for status in page.days.statuses where week.this.contains(status.day) {
-            out += "<li class=\"\(cssClass(status))\">\(html(status.day.longDescription)): \(html(status.symbol)) \(html(status.words(timeZone: timeZone)))</li>\n"
+            out +=
+                "<li class=\"\(cssClass(status))\">\(html(status.day.longDescription)): \(html(status.symbol)) \(html(status.words(timeZone: timeZone)))</li>\n"
         }
         return out + "</ul>\n</section>\n"
     }

@@ -88,7 +88,9 @@ enum DataQuality {
                     let normal = codes.allSatisfy { $0.key == "Z" }
                     notOnRoll.append(
                         "\(when): \(counted(figures.notOnRoll, "mark")) of pupils not on roll, not sent (\(list)"
-                            + (normal ? ", prospective pupils not yet on roll: normal)" : "; check those pupils' admission and leaving dates in the MIS)"))
+                            + (normal
+                                ? ", prospective pupils not yet on roll: normal)"
+                                : "; check those pupils' admission and leaving dates in the MIS)"))
                 }
                 if figures.skippedTotal > 0 {
                     let list = figures.skipped.sorted { $0.key < $1.key }.map { "\"\(visible($0.key))\" \($0.value)" }

@@ -65,7 +65,9 @@ extension StateStore {
                 WHERE d.urn = ? AND d.date IN (SELECT value FROM json_each(?))
                 """, [.text(urn), daysJSON]
             ) { row in
-                guard let day = row.text(0).flatMap(Day.init(iso:)) else { throw CorruptValue(what: "a date in accepted_days of URN \(urn)") }
+                guard let day = row.text(0).flatMap(Day.init(iso:)) else {
+                    throw CorruptValue(what: "a date in accepted_days of URN \(urn)")
+                }
                 let id = Int64(row.int(2))
                 let body = bodies[id] ?? row.blob(7)
                 bodies[id] = body

@@ -22,7 +22,8 @@ import Testing
     }
 
     @Test func anEmptyPageIsStillAPage() {
-        let page = StatusPage.render([], asOf: Day("2026-11-27"), written: Date(timeIntervalSince1970: 0), timeZone: TimeZone(identifier: "UTC")!)
+        let page = StatusPage.render(
+            [], asOf: Day("2026-11-27"), written: Date(timeIntervalSince1970: 0), timeZone: TimeZone(identifier: "UTC")!)
         #expect(page.hasPrefix("<!DOCTYPE html>") && page.hasSuffix("</html>\n") && !page.contains("<script"))
     }
 }

@@ -24,7 +24,9 @@ import Testing
     }
 
     func assess(_ now: DayFigures?, record: DayRecord?, consent: Bool = true, nextRun: Bool = true) -> SchoolDayStatus.State {
-        let digest = now.flatMap { Payload(urn: "100000", figures: SchoolFigures(days: [$0], totalOnRollOnRunDate: 0), sending: [day]).dayDigests[day] }
+        let digest = now.flatMap {
+            Payload(urn: "100000", figures: SchoolFigures(days: [$0], totalOnRollOnRunDate: 0), sending: [day]).dayDigests[day]
+        }
         return SchoolDayStatus.assess(
             day: day, figures: now, digest: digest, record: record, consent: (consent, Day("2026-09-01")), sentByNextRun: nextRun,
             schoolDay: true
@@ -46,7 +48,8 @@ import Testing
         #expect(
             assess(figures(["/": 10, "I": 1]), record: record, nextRun: false)
                 == .changed(held, changes: "N −1, / +1, I +1, on roll +1", resend: .outsideWindow))
-        #expect(assess(figures(["/": 9, "I": 1]), record: record, consent: false) == .changed(held, changes: "N −1, I +1", resend: .noConsent))
+        #expect(
+            assess(figures(["/": 9, "I": 1]), record: record, consent: false) == .changed(held, changes: "N −1, I +1", resend: .noConsent))
     }
 
     @Test func notSentSaysWhy() {
