@@ -6,10 +6,12 @@ extension AttSync {
         static let configuration = CommandConfiguration(
             abstract: "Show what `send` would post, without sending anything.",
             discussion: """
-                By default a table per school: each date of the run with pupils on roll, AM and PM marks, \
-                unmarked sessions and, once something has been sent, whether the date is new, changed or \
-                unchanged since the DfE last accepted it. --detail adds per-code and per-year-group tables and \
-                the data-quality report. --json prints exactly the request body `send` would post (one school).
+                In school terms: registers not taken first, a line per school day (on roll, attendance rate AM \
+                and PM, missing marks, and whether the DfE has it), then per day and session the whole school and \
+                each year group: present (of which late), late after registers closed, approved off-site, \
+                authorised and unauthorised absence, not counted, missing marks and the attendance rate. --detail \
+                adds each code in its national wording and the accounting of marks read; -v the body's rows, bytes \
+                and SHA-256. --json prints exactly the request body `send` would post (one school).
                 """)
 
         @OptionGroup var options: CommonOptions
@@ -18,7 +20,7 @@ extension AttSync {
         @Flag(help: "Print exactly the JSON request body (needs one school).")
         var json = false
 
-        @Flag(help: "Add per-code and per-year-group tables and the data-quality report.")
+        @Flag(help: "Add each code in its national wording and the accounting of marks read.")
         var detail = false
 
         func validate() throws {

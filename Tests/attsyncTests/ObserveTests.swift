@@ -169,7 +169,7 @@ import Testing
         #expect(try standin.attsync(["send", "--date", "2026-11-24"]).status == 75)
         let failing = try standin.attsync(["status", "--date", "2026-11-24", "--school", "100000"])
         let row = try #require(failing.stdout.split(separator: "\n").first { $0.hasPrefix("Sample Primary") })
-        #expect(row.contains(" 1  ") && row.contains("exit 75, ") && row.contains("cannot connect"), "\(row)")
+        #expect(row.contains(" 1  ") && row.contains("exit 75, ") && row.contains("could not reach the DfE"), "\(row)")
 
         let json = try standin.attsync(["status", "--date", "2026-11-24", "--json"])
         let schools = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])

@@ -23,7 +23,9 @@ import Testing
         let preview = try standin.attsync(["preview", "--date", "2026-11-27", "--json"])
         let sent = try standin.attsync(["send", "--date", "2026-11-27"])
         #expect(sent.status == 0, "\(sent.stderr)")
-        #expect(sent.stdout.contains("✓ Sample Primary (URN 100000): 7 dates") && sent.stdout.contains("accepted as SUB-1"))
+        #expect(
+            sent.stdout.contains("✓ Sample Primary (URN 100000): Wed 18 – Fri 27 Nov 2026, 7 school days accepted")
+                && sent.stdout.contains("accepted as SUB-1"))
 
         #expect(standin.requests(to: "/token").count == 1)
         let posts = standin.requests(to: "/attendances")
@@ -42,19 +44,31 @@ import Testing
 
         let history = try standin.attsync(["history"])
         #expect(history.stdout.contains("✓ accepted") && history.stdout.contains("SUB-1"))
-        #expect(sent.stderr.contains("data quality for Sample Primary (URN 100000): 2 marks of pupils not on roll (not sent)"))
-        #expect(try standin.attsync(["history", "show", "1"]).stdout.contains("data quality   2 marks of pupils not on roll"))
+        #expect(sent.stderr.contains("data quality for Sample Primary (URN 100000): Wed 25 Nov 2026 AM: 1 mark of pupils not on roll"))
+        let shown = try standin.attsync(["history", "show", "1"]).stdout.replacingOccurrences(
+            of: "\n" + String(repeating: " ", count: 17), with: " ")
+        #expect(
+            shown.contains("data quality   No registers taken on Fri 20 Nov 2026")
+                && shown.contains("Wed 25 Nov 2026 AM: 1 mark of pupils not on roll"))
 
         // A second run the same day with no changes sends nothing.
         let again = try standin.attsync(["send", "--date", "2026-11-27"])
         #expect(again.status == 0 && again.stdout.contains("nothing changed since submission 1"))
         #expect(standin.requests(to: "/attendances").count == 1)
         let labelled = try standin.attsync(["preview", "--date", "2026-11-27"])
-        #expect(labelled.stdout.contains("unchanged") && !labelled.stdout.contains(" new"))
+        #expect(
+            labelled.stdout.contains("✓ with the DfE since") && labelled.stdout.contains("as SUB-1")
+                && !labelled.stdout.contains("not yet sent"))
 
         // --force sends the same bytes again with the same Idempotency-Key.
         let forced = try standin.attsync(["send", "--date", "2026-11-27", "--force", "--quiet"])
-        #expect(forced.status == 0 && forced.stdout.isEmpty && forced.stderr.isEmpty)
+        // Quiet prints nothing on success but the day without registers (the sample's INSET day, not listed in
+        // nonSchoolDays), which cron must mail.
+        #expect(forced.status == 0 && forced.stdout.isEmpty)
+        #expect(
+            forced.stderr
+                == "attsync: ⚠ Sample Primary (URN 100000): No registers taken on Fri 20 Nov 2026 (39 pupils on roll): INSET or closure day? If not, check the registers; if it was, add 2026-11-20 to nonSchoolDays in the configuration\n"
+        )
         let resent = standin.requests(to: "/attendances")
         #expect(resent.count == 2 && resent[1]["body"] as? String == preview.stdout)
         #expect(resent[1].header("Idempotency-Key") == post.header("Idempotency-Key"))
@@ -127,9 +141,10 @@ import Testing
         #expect(sent.stderr.contains("rejected") && sent.stderr.contains("VAL102") && sent.stderr.contains("history show 1"))
         #expect(standin.requests(to: "/attendances").count == 1, "a 400 is not retried")
         let history = try standin.attsync(["history"])
-        #expect(history.stdout.contains("✗ rejected") && history.stdout.contains("400"))
+        #expect(history.stdout.contains("✗ rejected") && history.stdout.contains("the DfE refused the figures"))
         let show = try standin.attsync(["history", "show", "1"])
         #expect(show.stdout.contains("VAL102") && show.stdout.contains("at $.urn") && show.stdout.contains("Body sent"))
+        #expect(show.stdout.contains("the school's URN: VAL102") && show.stdout.contains("HTTP status    400"), "\(show.stdout)")
         let json = try standin.attsync(["history", "show", "1", "--json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect((object?["submission"] as? [String: Any])?["status"] as? String == "rejected")

@@ -336,6 +336,7 @@ package struct Aggregator {
                 if national == Catalogue.presentMark(for: session == .am ? .pm : .am) { tally.wrongSession += count }
             } else {
                 tally.notOnRoll += count
+                tally.notOnRollCodes[national, default: 0] += count
             }
             figures[day]?[session] = tally
         }

@@ -18,6 +18,8 @@ package struct SessionFigures: Equatable, Sendable {
     /// Marks of pupils not on roll that date.
     /// Rule 3: reported, never silently dropped, never sent.
     package var notOnRoll = 0
+    /// Code (after `codes.map`) → marks of pupils not on roll, so the report can say which (`Z` is normal).
+    package var notOnRollCodes: [String: Int] = [:]
     /// Code as recorded → marks left out by `codes.unknown: "skip"`.
     package var skipped: [String: Int] = [:]
     /// Present marks of the other session (`/` in PM, `\` in AM), counted as recorded.

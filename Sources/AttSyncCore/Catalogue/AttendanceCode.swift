@@ -1,7 +1,7 @@
 /// How a national attendance code counts.
 ///
 /// The categories of docs/attendance-codes.md. attsync sends counts per code, not per category: the DfE
-/// derives attendance rates itself. Nothing reads the category yet: it keeps the table whole.
+/// derives attendance rates itself; attsync's own summaries (present, authorised, rate…) are read from it.
 package enum AttendanceCategory: String, Sendable {
     /// `/`, `\`, `L`: in school.
     case present = "present"

@@ -83,6 +83,11 @@ package enum Catalogue {
         codes2024.contains(code) || codesBefore2024.contains(code)
     }
 
+    /// Late before the register closed (`L`, a present mark) and after it closed (`U`, an unauthorised
+    /// absence): schools report both apart from the rest of their category.
+    package static let lateBeforeClose = "L"
+    package static let lateAfterClose = "U"
+
     /// The present mark of each session: `/` belongs to AM, `\` to PM.
     /// The aggregation counts the other session's mark as "wrong session" (mis-schema rule 5).
     package static func presentMark(for session: Session) -> String { session == .am ? "/" : "\\" }

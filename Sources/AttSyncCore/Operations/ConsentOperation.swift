@@ -21,7 +21,10 @@ package enum ConsentOperation {
         for school in context.schools {
             try store.recordConsent(urn: school.urn, action: action, by: person, osUser: user, at: now)
             context.console.result(
-                ConsentRenderer.changed(action, school: school, by: person, user: user, at: now, timeZone: context.configuration.timeZone))
+                ConsentRenderer.changed(action, school: school, by: person, user: user, at: now, timeZone: context.configuration.timeZone)
+                    + (action == .given
+                        ? ConsentStatement.text(school: school, endpoint: context.configuration.dfe.endpoint, given: true)
+                        : ConsentStatement.removed(school: school)))
         }
     }
 
@@ -32,7 +35,9 @@ package enum ConsentOperation {
         let store = try StateStore.openExisting(directory: context.configuration.stateDirectory)
         for school in context.schools {
             let history = try store?.consentHistory(urn: school.urn) ?? ConsentHistory(events: [])
-            context.console.result(ConsentRenderer.status(history, school: school, timeZone: context.configuration.timeZone))
+            context.console.result(
+                ConsentRenderer.status(
+                    history, school: school, endpoint: context.configuration.dfe.endpoint, timeZone: context.configuration.timeZone))
         }
     }
 

@@ -8,7 +8,11 @@ package enum HistoryOperation {
             try StateStore.openExisting(directory: context.configuration.stateDirectory)?
             .submissions(urns: context.schools.map(\.urn), limit: limit) ?? []
         context.console.result(
-            json ? HistoryRenderer.json(records) + "\n" : HistoryRenderer.list(records, timeZone: context.configuration.timeZone))
+            json
+                ? HistoryRenderer.json(records) + "\n"
+                : HistoryRenderer.list(
+                    records, schools: Dictionary(context.configuration.schools.map { ($0.urn, $0.displayName) }) { first, _ in first },
+                    timeZone: context.configuration.timeZone))
     }
 
     /// Prints one submission in full: every attempt, every DfE error with its path, and the exact body.
@@ -24,10 +28,27 @@ package enum HistoryOperation {
             throw UsageError.submissionOfAnotherSchool(
                 id: id, school: configured?.displayName ?? "URN \(record.urn)", configured: configured != nil)
         }
+        let days = json ? [:] : try store.dayRecords(urn: record.urn, days: record.dates.compactMap(Day.init(iso:)))
         context.console.result(
             json
                 ? HistoryRenderer.showJSON(record, body: body, attempts: attempts) + "\n"
                 : HistoryRenderer.show(
-                    record, body: body, attempts: attempts, school: school.displayName, timeZone: context.configuration.timeZone))
+                    record, body: body, attempts: attempts, school: school.displayName, days: days,
+                    timeZone: context.configuration.timeZone))
+    }
+
+    /// `history --days N`: each of the last `count` school days of each school, up to `asOf` (default today),
+    /// as it stands with the DfE. Reads the MIS copy to tell changed days; works without a state database.
+    /// - Throws: `StateError`.
+    package static func days(_ context: Context, count: Int, asOf: Day?) throws {
+        let today = context.runDate(asOf)
+        let store = try StateStore.openExisting(directory: context.configuration.stateDirectory)
+        for (index, school) in context.schools.enumerated() {
+            let days = SchoolDays.last(count, asOf: today, calendar: school.window(context.configuration.window).calendar)
+            let read = try SchoolDays.read(school: school, configuration: context.configuration, days: days, asOf: today, store: store)
+            context.console.result(
+                (index > 0 ? "\n" : "")
+                    + HistoryRenderer.days(read, school: school, asOf: today, timeZone: context.configuration.timeZone))
+        }
     }
 }

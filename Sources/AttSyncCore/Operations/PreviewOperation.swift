@@ -23,7 +23,12 @@ package enum PreviewOperation {
         for (index, school) in context.schools.enumerated() {
             do {
                 let run = try prepare(school)
-                context.console.result((index > 0 ? "\n" : "") + PreviewRenderer.render(run, detail: detail))
+                let records = try store?.dayRecords(urn: school.urn, days: run.figures.days.map(\.day)) ?? [:]
+                context.console.result(
+                    (index > 0 ? "\n" : "")
+                        + PreviewRenderer.render(
+                            run, statuses: run.dayStatuses(records: records), timeZone: context.configuration.timeZone, detail: detail,
+                            verbose: context.console.verbose))
             } catch let error as StateError {
                 // The state database is shared by every school: if it cannot be read, no school's preview is right.
                 throw error

@@ -125,6 +125,9 @@ package enum SendOperation {
         }
         let run = try SchoolRun.prepare(school: school, configuration: context.configuration, runDate: runDate, history: history)
         let payload = run.payload
+        // Loud and always, even under --quiet (cron mails it); the exit code stays the send's.
+        let gaps = run.registerGaps.map(\.words)
+        for gap in gaps { console.problem("attsync: ⚠ \(school.displayName): \(gap)") }
         switch run.decision(force: force) {
         case .nothingToSend:
             console.result("  \(school.displayName): no marks on any date of the run; nothing to send\n")
@@ -140,7 +143,7 @@ package enum SendOperation {
             console.note("data quality for \(school.displayName): \(notes.joined(separator: "; ")) (attsync preview --detail shows where)")
         }
         let begun = try store.beginSubmission(
-            urn: school.urn, runDate: runDate, payload: payload, dataQuality: notes, forced: force, at: context.clock.now())
+            urn: school.urn, runDate: runDate, payload: payload, dataQuality: gaps + notes, forced: force, at: context.clock.now())
         let id = begun.id
         console.detail(
             "submission \(id): \(counted(payload.days.count, "date")), \(payload.body.count) bytes, Idempotency-Key \(begun.idempotencyKey)"
@@ -148,8 +151,10 @@ package enum SendOperation {
         var policy = RetryPolicy(retry: context.configuration.dfe.retry, clock: context.clock, random: environment.random)
         policy.throttle = throttle
         let acceptance: Acceptance
+        var posts = 0
         do {
             acceptance = try submitter.deliver(body: payload.body, idempotencyKey: begun.idempotencyKey, policy: policy) { attempt in
+                if attempt.kind == .post { posts += 1 }
                 do {
                     if attempt.kind == .token { tokenRequests?.value += 1 }
                     try store.recordAttempt(submission: id, attempt)
@@ -161,7 +166,7 @@ package enum SendOperation {
         } catch let failure as DeliveryFailure {
             if case .acceptedButNotRecorded = failure.error { throw failure.error }
             try store.finishSubmission(id, urn: school.urn, outcome: .failed(failure), at: context.clock.now())
-            throw SubmissionFailed(error: failure.error, submission: id)
+            throw SubmissionFailed(error: failure.error, submission: id, facts: SendFacts(run: run, posts: posts), errors: failure.errors)
         }
         let outcome = SubmissionOutcome.accepted(acceptance, payload: payload)
         do throws(StateError) {
@@ -171,13 +176,16 @@ package enum SendOperation {
             throw SendError.acceptedButNotRecorded(submission: id, reference: acceptance.reference, problem: error.problem)
         }
         let reference = acceptance.reference.map { " as \($0)" } ?? ""
-        let dates = "\(counted(payload.days.count, "date")) (\(datesSummary(payload.days.map(\.description))))"
+        let dates = daysWords(payload.days)
         if outcome.status == .accepted {
             console.result("✓ \(school.displayName): \(dates) accepted\(reference), submission \(id)\n")
         } else {
+            // Warnings, not errors: the figures are with the DfE.
+            let body = SentBody(payload.body)
             console.result(
-                "⚠ \(school.displayName): \(dates) accepted\(reference) with \(counted(acceptance.errors.count, "warning")), submission \(id):\n"
-                    + acceptance.errors.map { "    \($0.summary)\n" }.joined())
+                "⚠ \(school.displayName): \(dates) accepted\(reference) with \(counted(acceptance.errors.count, "warning")), submission \(id); "
+                    + "the figures are with the DfE, which asks to check:\n"
+                    + acceptance.errors.map { "    \(DfEErrorWords.words($0, in: body))\n" }.joined())
         }
         if let note = acceptance.note { console.note("note: \(note)") }
     }
@@ -189,7 +197,11 @@ package enum SendOperation {
     struct SubmissionFailed: AttSyncError {
         let error: SendError
         let submission: Int64
-        var description: String { "\(error) (submission \(submission): attsync history show \(submission))" }
+        /// Which days the DfE has, for the plain words (Operations/SendWords.swift).
+        let facts: SendFacts
+        /// The DfE's errors in its final answer.
+        let errors: [DfEError]
+        var description: String { plainDescription }
         var exitStatus: ExitStatus { error.exitStatus }
     }
 }

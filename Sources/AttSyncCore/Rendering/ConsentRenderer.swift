@@ -4,20 +4,22 @@ import Foundation
 enum ConsentRenderer {
     /// One school's consent in force (who opened the period and when) and the history of changes.
     /// The time shown is that of the give that opened the period, not of a later confirmation.
-    static func status(_ history: ConsentHistory, school: Configuration.School, timeZone: TimeZone) -> String {
+    /// - Parameter endpoint: where the figures go, for the statement of what consent covers.
+    static func status(_ history: ConsentHistory, school: Configuration.School, endpoint: URL, timeZone: TimeZone) -> String {
         var out = "\(school.displayName): "
         if let current = history.inForce {
-            out += "consent given by \(current.by) on \(localTime(current.at, timeZone)); send will send\n"
+            out += "consent given by \(current.by) on \(localDayTime(current.at, timeZone)); send will send\n"
         } else if let retired = history.retiredByService {
             out +=
-                "no consent: the DfE answered on \(localTime(retired.at, timeZone)) that its attendance service is retired (HTTP 410); send will not send\n"
+                "no consent: the DfE answered on \(localDayTime(retired.at, timeZone)) that its attendance service is retired (HTTP 410); send will not send\n"
         } else {
             out += "no consent; send will not send (give it with: attsync consent give --by \"NAME\" --school \(school.urn))\n"
         }
+        out += ConsentStatement.text(school: school, endpoint: endpoint, given: history.isInForce)
         guard !history.events.isEmpty else { return out }
         var table = TextTable(["when", "change", "by", "user"])
         for event in history.events {
-            table.add([localTime(event.at, timeZone), event.action.rawValue, event.by, event.osUser])
+            table.add([localDayTime(event.at, timeZone), event.action.rawValue, event.by, event.osUser])
         }
         return out + table.render(indent: "  ")
     }
@@ -26,6 +28,6 @@ enum ConsentRenderer {
     static func changed(
         _ action: ConsentEvent.Action, school: Configuration.School, by person: String, user: String, at: Date, timeZone: TimeZone
     ) -> String {
-        "consent \(action == .given ? "given" : "removed") for \(school.displayName) by \(person) (user \(user)) at \(localTime(at, timeZone))\n"
+        "consent \(action == .given ? "given" : "removed") for \(school.displayName) by \(person) (user \(user)) at \(localDayTime(at, timeZone))\n"
     }
 }

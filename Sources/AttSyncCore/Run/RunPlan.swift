@@ -8,7 +8,8 @@ package struct RunPlan: Sendable, Equatable {
     package let runDate: Day
     /// The run date plus the `window.schoolDays - 1` school days before it, ascending.
     package let window: [Day]
-    private let calendar: SchoolCalendar
+    /// The school days of this school: weekends and `nonSchoolDays` are not.
+    package let calendar: SchoolCalendar
     private let catchUpLimit: Int
     /// Catch-up starts here, inclusive (docs/dfe-contract.md §3: "on or after the day consent was given").
     private let consentDay: Day?

@@ -52,34 +52,10 @@ package struct SchoolRun: Sendable {
             changes: history.map { DayChange.label(payload, acceptedDigests: $0.acceptedDigests) }, history: history)
     }
 
-    /// One line per kind of data-quality finding, totalled over the dates sent: what `preview` shows and
-    /// what `send` reports and records with the submission.
-    ///
-    /// Dates without marks are left out, so their pupils do not all count as unmarked.
-    package var qualityNotes: [String] {
-        let days = figures.days.filter(\.hasMarks)
-        func total(_ value: (SessionFigures) -> Int) -> Int { days.reduce(0) { $0 + value($1.am) + value($1.pm) } }
-        var notes: [String] = []
-        let notOnRoll = total(\.notOnRoll)
-        if notOnRoll > 0 { notes.append(counted(notOnRoll, "mark") + " of pupils not on roll (not sent)") }
-        let skipped = total(\.skippedTotal)
-        if skipped > 0 { notes.append(counted(skipped, "mark") + " with unknown codes skipped") }
-        let wrong = total(\.wrongSession)
-        if wrong > 0 { notes.append(counted(wrong, "present mark") + " in the wrong session") }
-        let duplicates = total(\.duplicates)
-        if duplicates > 0 { notes.append(counted(duplicates, "duplicate mark") + " counted once") }
-        let unmarked = days.reduce(0) { $0 + $1.unmarked(.am) + $1.unmarked(.pm) }
-        if unmarked > 0 { notes.append(counted(unmarked, "unmarked session")) }
-        if !figures.marksOffCalendar.isEmpty {
-            let dates = figures.marksOffCalendar.keys.sorted()
-            let shown =
-                dates.prefix(3).map(\.longDescription).joined(separator: ", ") + (dates.count > 3 ? " and \(dates.count - 3) more" : "")
-            notes.append(
-                counted(figures.marksOffCalendar.values.reduce(0, +), "mark")
-                    + " on dates that are not school days (\(shown)) not sent; if the school was open, remove the date from nonSchoolDays")
-        }
-        let overlapping = days.reduce(0) { $0 + $1.overlappingEnrolments }
-        if overlapping > 0 { notes.append(counted(overlapping, "pupil-day") + " with overlapping enrolments") }
-        return notes
-    }
+    /// The data-quality findings of the dates sent, each naming the date, session and year group
+    /// (`DataQuality`): what `preview` shows and what `send` reports and records with the submission.
+    package var qualityNotes: [String] { DataQuality.notes(figures) }
+
+    /// Registers not taken, and school days without any register: reported loudly by `preview` and `send`.
+    package var registerGaps: [RegisterGap] { RegisterGap.find(in: figures, calendar: plan.calendar) }
 }

@@ -51,4 +51,6 @@ package struct SubmissionRecord: Sendable, Equatable, Codable {
     package var attemptCount: Int
     /// Data-quality findings of the dates sent (marks not on roll, skipped codes, …), in words.
     package var dataQuality: String?
+    /// The kind of failure of a ✗ submission recorded since migration 6; nil otherwise.
+    package var failureKind: FailureKind? = nil
 }

@@ -82,5 +82,8 @@ extension StateStore {
             CREATE INDEX runs_by_school ON runs(urn, id);
             """
         ),
+        // `submissions.failure_kind`: `FailureKind` of a ✗ submission, for the plain words of the history; NULL
+        // otherwise and for submissions recorded before it.
+        ("6 the kind of failure of each submission", "ALTER TABLE submissions ADD COLUMN failure_kind TEXT;"),
     ]
 }

@@ -119,13 +119,14 @@ extension StateStore {
         try write {
             try db.run(
                 """
-                UPDATE submissions SET status = ?, http_status = ?, dfe_reference = ?, dfe_errors = ?, reason = ?, finished_at = ?
+                UPDATE submissions SET status = ?, http_status = ?, dfe_reference = ?, dfe_errors = ?, reason = ?, finished_at = ?,
+                  failure_kind = ?
                 WHERE id = ?
                 """,
                 [
                     .text(outcome.status.rawValue), outcome.httpStatus.map { .integer(Int64($0)) } ?? .null,
                     outcome.reference.map(SQLValue.text) ?? .null, .text(errorsJSON), outcome.reason.map(SQLValue.text) ?? .null,
-                    .text(timestamp(at)), .integer(id),
+                    .text(timestamp(at)), outcome.failureKind.map { .text($0.rawValue) } ?? .null, .integer(id),
                 ])
             for (day, digest) in outcome.acceptedDays.sorted(by: { $0.key < $1.key }) {
                 try db.run(
@@ -162,7 +163,7 @@ extension StateStore {
     private static let submissionColumns = """
         s.id, s.urn, s.run_date, s.dates, s.body_sha256, s.forced, s.status, s.http_status, s.dfe_reference, s.dfe_errors,
         s.reason, s.created_at, s.finished_at, (SELECT count(*) FROM attempts AS a WHERE a.submission_id = s.id AND a.kind = 'post'),
-        s.data_quality
+        s.data_quality, s.failure_kind
         """
 
     /// A row of `submissionColumns`.
@@ -177,7 +178,7 @@ extension StateStore {
             errors: try row.json(9, as: [DfEError].self, "the DfE errors of submission \(id)"), reason: row.text(10),
             createdAt: try row.timestamp(11, "the time of submission \(id)"),
             finishedAt: row.isNull(12) ? nil : try row.timestamp(12, "the finishing time of submission \(id)"),
-            attemptCount: row.int(13), dataQuality: row.text(14))
+            attemptCount: row.int(13), dataQuality: row.text(14), failureKind: row.text(15).flatMap(FailureKind.init(rawValue:)))
     }
 
     /// The newest submissions first, of the given schools.
@@ -199,7 +200,7 @@ extension StateStore {
         try read {
             var found: (SubmissionRecord, [UInt8])?
             try db.query("SELECT \(Self.submissionColumns), s.body FROM submissions AS s WHERE s.id = ?", [.integer(id)]) { row in
-                found = (try submission(row), row.blob(15))
+                found = (try submission(row), row.blob(16))
             }
             guard let (record, body) = found else { throw StateError.noSuchSubmission(id: id) }
             var attempts: [AttemptRecord] = []

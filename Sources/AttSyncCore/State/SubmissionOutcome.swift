@@ -14,6 +14,8 @@ package struct SubmissionOutcome: Sendable, Equatable {
     package var acceptedDays: [Day: String]
     /// Consent is removed for the school with the outcome (HTTP 410).
     package var removesConsent: Bool
+    /// What kind of failure, for the history's plain words; nil unless ✗.
+    package var failureKind: FailureKind? = nil
 
     /// ✓ accepted, or ⚠ accepted with the DfE's warnings; the days of `payload` count as sent.
     package static func accepted(_ acceptance: Acceptance, payload: Payload) -> SubmissionOutcome {
@@ -27,6 +29,7 @@ package struct SubmissionOutcome: Sendable, Equatable {
     package static func failed(_ failure: DeliveryFailure) -> SubmissionOutcome {
         SubmissionOutcome(
             status: failure.error.submissionStatus, httpStatus: failure.httpStatus, reference: nil, errors: failure.errors,
-            reason: failure.error.description, acceptedDays: [:], removesConsent: failure.error.removesConsent)
+            reason: failure.error.description, acceptedDays: [:], removesConsent: failure.error.removesConsent,
+            failureKind: failure.error.kind)
     }
 }

@@ -1,0 +1,47 @@
+/// What a failed send means for a school's figures, said in the cron mail beside the technical message:
+/// which of the run's days the DfE already has, which it has older figures of, which it does not have.
+struct SendFacts: Sendable {
+    /// Days of the body the DfE already holds exactly as they are now.
+    var held: [Day]
+    /// Days the DfE holds with older figures.
+    var older: [Day]
+    /// Days the DfE has never accepted.
+    var missing: [Day]
+    /// POSTs that went out (0: the body never left, so the DfE did not receive it).
+    var posts: Int
+    /// The body read back, to place the DfE's errors by date, year group, session and code.
+    var body: SentBody?
+
+    init(run: SchoolRun, posts: Int) {
+        let accepted = run.history?.acceptedDigests ?? [:]
+        let digests = run.payload.dayDigests
+        held = run.payload.days.filter { accepted[$0] != nil && accepted[$0] == digests[$0] }
+        older = run.payload.days.filter { accepted[$0] != nil && accepted[$0] != digests[$0] }
+        missing = run.payload.days.filter { accepted[$0] == nil }
+        self.posts = posts
+        body = SentBody(run.payload.body)
+    }
+
+    /// `Fri 27 Nov 2026 is not with the DfE yet; Wed 18 – Thu 26 Nov 2026, 6 school days are with the DfE from earlier sends`.
+    var meaning: String {
+        var parts: [String] = []
+        if !missing.isEmpty { parts.append("not with the DfE yet: \(daysWords(missing))") }
+        if !older.isEmpty { parts.append("the DfE has older figures of \(daysWords(older))") }
+        if !held.isEmpty { parts.append("already with the DfE from earlier sends: \(daysWords(held))") }
+        return parts.joined(separator: "; ")
+    }
+}
+
+extension SendOperation.SubmissionFailed {
+    /// In plain words first (what happened, what it means for the days, who does what next, where the DfE's
+    /// errors are), then the technical message for IT with the submission to look up.
+    var plainDescription: String {
+        let plain = FailureWords.plain(error.kind, status: error.submissionStatus)
+        var out = plain.what + (facts.posts == 0 && error.kind != .interrupted ? " (the figures were not received by the DfE)" : "")
+        out += "\n    What it means: \(facts.meaning)"
+        for dfeError in errors.prefix(10) { out += "\n    The DfE refused: \(DfEErrorWords.words(dfeError, in: facts.body))" }
+        if errors.count > 10 { out += "\n    … and \(errors.count - 10) more (attsync history show \(submission))" }
+        out += "\n    What next: \(plain.next)"
+        return out + "\n    For IT: \(error) (submission \(submission): attsync history show \(submission))"
+    }
+}

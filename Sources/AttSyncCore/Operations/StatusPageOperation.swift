@@ -1,0 +1,65 @@
+import Foundation
+
+/// `attsync history --html FILE [--week]`: the status page for the office and, with `--week`, the weekly
+/// page for the head, written atomically as one self-contained HTML file (Rendering/StatusPage.swift).
+package enum StatusPageOperation {
+    /// Writes the page for the schools of `context`.
+    /// - Parameters:
+    ///   - count: how many school days the "has it reached the DfE?" table shows.
+    ///   - asOf: the day the page is as on (default today).
+    ///   - week: add the printable weekly summary of the week of `asOf` (Monday to `asOf`) and the week before.
+    /// - Throws: `StateError`, `AtomicFile.Failure` (74; the previous page is left as it was).
+    package static func write(_ context: Context, to path: String, count: Int, asOf: Day?, week: Bool) throws {
+        let configuration = context.configuration
+        let today = context.runDate(asOf)
+        let store = try StateStore.openExisting(directory: configuration.stateDirectory)
+        var pages: [StatusPage.School] = []
+        for school in context.schools {
+            let calendar = school.window(configuration.window).calendar
+            var days = SchoolDays.last(count, asOf: today, calendar: calendar)
+            var weeks: (this: [Day], last: [Day])?
+            if week {
+                let monday = today.adding(days: -(today.weekday - 1))
+                let this = (0..<5).map { monday.adding(days: $0) }.filter { $0 <= today && calendar.isSchoolDay($0) }
+                let last = (0..<5).map { monday.adding(days: $0 - 7) }.filter(calendar.isSchoolDay)
+                weeks = (this, last)
+                days = Array(Set(days + this)).sorted()
+            }
+            let read = try SchoolDays.read(school: school, configuration: configuration, days: days, asOf: today, store: store)
+            let consent = try store?.consentHistory(urn: school.urn) ?? ConsentHistory(events: [])
+            let acceptedDays = try store?.acceptedHistory(urn: school.urn, timeZone: configuration.timeZone).acceptedDigests.keys
+            let records = try store?.dayRecords(urn: school.urn, days: acceptedDays.map { Array($0) } ?? []) ?? [:]
+            var bodies: [Int64: SentBody] = [:]
+            var accepted: [Day: (registers: RegisterCounts, reference: String?)] = [:]
+            for (day, record) in records {
+                guard let held = record.accepted else { continue }
+                if bodies[held.submission] == nil { bodies[held.submission] = SentBody(held.body) }
+                guard let body = bodies[held.submission] else { continue }
+                accepted[day] = (RegisterCounts(day: day, elements: body.elements(on: day)), held.since.reference ?? held.reference)
+            }
+            let since = days.first.map { Day.start(of: $0, in: configuration.timeZone) } ?? .distantPast
+            let failures = try store?.submissions(urns: [school.urn], limit: 200).filter {
+                [.failed, .rejected, .interrupted].contains($0.status) && $0.createdAt >= since
+            }
+            pages.append(
+                StatusPage.School(
+                    school: school, consent: consent, days: read, accepted: accepted, failures: Array((failures ?? []).prefix(10)),
+                    week: weeks))
+        }
+        let page = StatusPage.render(pages, asOf: today, written: context.clock.now(), timeZone: configuration.timeZone)
+        try AtomicFile.write(Array(page.utf8), to: path)
+        context.console.result(
+            "Wrote \(path): the status page of \(context.schools.map(\.displayName).joined(separator: ", "))"
+                + (week ? ", with the week of \(daysWords(pages.first?.week?.this ?? []))" : "") + ".\n")
+    }
+}
+
+extension Day {
+    /// Midnight at the start of `day` in `zone`.
+    static func start(of day: Day, in zone: TimeZone) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let (year, month, date) = day.parts
+        return calendar.date(from: DateComponents(year: year, month: month, day: date)) ?? .distantPast
+    }
+}

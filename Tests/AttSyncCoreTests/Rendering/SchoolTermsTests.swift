@@ -1,0 +1,69 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import AttSyncCore
+
+@Suite struct SchoolTermsTests {
+    /// Every national code lands in the category the catalogue gives it, and a register's figures add up to its roll.
+    @Test(arguments: [Day("2026-11-27"), Day("2024-06-03")])
+    func everyCodeFallsInItsCatalogueCategoryAndTheRowAddsUpToTheRoll(day: Day) {
+        let codeSet = Catalogue.codeSet(on: day)
+        let counts = Dictionary(uniqueKeysWithValues: codeSet.codes.enumerated().map { ($1.code, $0 + 1) })
+        let total = counts.values.reduce(0, +)
+        let tally = AttendanceTally(onRoll: total + 5, counts: counts, marked: nil, codeSet: codeSet)
+        func sum(_ category: AttendanceCategory, except: String? = nil) -> Int {
+            codeSet.codes.filter { $0.category == category && $0.code != except }.reduce(0) { $0 + counts[$1.code]! }
+        }
+        #expect(tally.present == sum(.present))
+        #expect(tally.late == counts["L"])
+        #expect(tally.lateAfterClose == counts["U"])
+        #expect(tally.unauthorised == sum(.unauthorisedAbsence, except: "U"))
+        #expect(tally.approved == sum(.approvedEducationalActivity))
+        #expect(tally.authorised == sum(.authorisedAbsence))
+        #expect(tally.notCounted == sum(.notCounted))
+        #expect(tally.missing == 5)
+        #expect(tally.marks + tally.missing == tally.onRoll)
+        #expect(tally.possible == codeSet.codes.filter(\.possibleSession).reduce(0) { $0 + counts[$1.code]! })
+        #expect(tally.possible == tally.marks - tally.notCounted, "a not-counted code is exactly a code that is not a possible session")
+    }
+
+    @Test func theRateIsPresentAndApprovedActivityOverPossibleSessions() {
+        let counts = ["/": 90, "L": 2, "V": 3, "I": 3, "U": 1, "N": 1, "X": 4]
+        let tally = AttendanceTally(onRoll: 106, counts: counts, marked: 104, codeSet: Catalogue.codes2024)
+        #expect(tally.attending == 95 && tally.possible == 100 && tally.missing == 2)
+        #expect(percent(tally.rate) == "95.0%")
+        #expect(percent(AttendanceTally(onRoll: 3, counts: ["X": 3], marked: nil, codeSet: Catalogue.codes2024).rate) == "-")
+    }
+
+    @Test func datesAreWrittenOneWay() {
+        #expect(daysWords([Day("2026-11-18"), Day("2026-11-19"), Day("2026-11-27")]) == "Wed 18 – Fri 27 Nov 2026, 3 school days")
+        #expect(daysWords([Day("2026-11-30"), Day("2026-12-04")]) == "Mon 30 Nov – Fri 4 Dec 2026, 2 school days")
+        #expect(daysWords([Day("2026-12-18"), Day("2027-01-04")]) == "Fri 18 Dec 2026 – Mon 4 Jan 2027, 2 school days")
+        #expect(daysWords([Day("2026-11-27")]) == "Fri 27 Nov 2026")
+        #expect(daysWords(["2026-11-26", "2026-11-27"]) == "Thu 26 – Fri 27 Nov 2026, 2 school days")
+    }
+
+    @Test func yearGroupsAndCodesInSchoolWords() {
+        #expect(yearGroupName("8") == "Year 8" && yearGroupName("R") == "Reception" && yearGroupName("N2") == "Nursery 2")
+        let medical = Catalogue.codes2024.codes.first { $0.code == "M" }
+        #expect(medical?.wording == "Authorised absence – leave: medical or dental appointment (M)")
+    }
+
+    @Test func aHeadingMayTakeTwoLines() {
+        var table = TextTable(["name", "on\nroll"], numeric: [1])
+        table.add(["Year 8", "169"])
+        #expect(table.render() == "          on\nname    roll\nYear 8   169\n")
+    }
+
+    @Test func aBodyReadsBackIntoTheSameRegisters() throws {
+        let body =
+            #"{"urn":100000,"totalNoOfPupils":3,"submissionData":[{"ncYearGroup":"8","date":"2026-11-27","schoolSession":"AM","noOfPupilsOnRoll":3,"attendances":[{"attendanceCode":"/","value":2},{"attendanceCode":"N","value":1}]},{"ncYearGroup":"8","date":"2026-11-27","schoolSession":"PM","noOfPupilsOnRoll":3,"attendances":[]}]}"#
+        let sent = try #require(SentBody(Array(body.utf8)))
+        #expect(sent.days == [Day("2026-11-27")] && sent.elements.count == 2)
+        let registers = RegisterCounts(day: Day("2026-11-27"), elements: sent.elements)
+        #expect(registers.tally(.am).present == 2 && registers.tally(.am).unauthorised == 1)
+        #expect(registers.tally(.pm).missing == 3 && registers.tally(.pm).rate == nil)
+        #expect(SentBody(Array("{}".utf8)) == nil)
+    }
+}
