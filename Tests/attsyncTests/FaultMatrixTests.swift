@@ -63,7 +63,8 @@ import Testing
         defer { standin.workspace.remove() }
         // One school after the other (dfe.concurrency 1): at once, both would POST with the first token.
         let config = try String(contentsOfFile: standin.workspace.file("config.json"), encoding: .utf8)
-        try standin.workspace.directory.write("config.json", config.replacingOccurrences(of: #""dfe": {"#, with: #""dfe": { "concurrency": 1,"#))
+        try standin.workspace.directory.write(
+            "config.json", config.replacingOccurrences(of: #""dfe": {"#, with: #""dfe": { "concurrency": 1,"#))
         let result = try send(standin)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(standin.requests(to: "/token").count == 2)

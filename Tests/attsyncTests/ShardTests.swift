@@ -65,7 +65,9 @@ import Testing
         }
         let sharded = bodies(standin, after: seen)
         #expect(sharded.map(\.urn).sorted() == unsharded.map(\.urn).sorted(), "every school exactly once")
-        #expect(Dictionary(uniqueKeysWithValues: sharded.map { ($0.urn, $0.body) }) == Dictionary(uniqueKeysWithValues: unsharded.map { ($0.urn, $0.body) }))
+        #expect(
+            Dictionary(uniqueKeysWithValues: sharded.map { ($0.urn, $0.body) })
+                == Dictionary(uniqueKeysWithValues: unsharded.map { ($0.urn, $0.body) }))
     }
 
     @Test func aShardIsCheckedAndCannotBeCombinedWithSchool() throws {

@@ -133,7 +133,8 @@ package struct Aggregator {
             WHERE pupil_id IS NOT NULL  -- reported as invalid rows
               AND start_date <= ?2 AND (end_date IS NULL OR end_date >= ?1)
             """, [.text(first.description), .text(last.description)])
-        try db.run("INSERT INTO temp.attsync_roll SELECT pupil_id, start_date, end_date, year_group FROM temp.attsync_enrolled WHERE rows = 1")
+        try db.run(
+            "INSERT INTO temp.attsync_roll SELECT pupil_id, start_date, end_date, year_group FROM temp.attsync_enrolled WHERE rows = 1")
         // Rule 1: on roll on d when an enrolment covers d, admission to leaving inclusive.
         try db.run(
             """
@@ -242,8 +243,10 @@ package struct Aggregator {
         guard indexed else {
             return try grouped(
                 db,
-                Self.groupedMarksSQL.replacingOccurrences(of: "WHERE m.date = ?1", with: "WHERE m.date IN (SELECT value FROM json_each(?1))")
-                    .replacingOccurrences(of: "GROUP BY m.session,", with: "GROUP BY m.date, m.session,"),
+                Self.groupedMarksSQL.replacingOccurrences(
+                    of: "WHERE m.date = ?1", with: "WHERE m.date IN (SELECT value FROM json_each(?1))"
+                )
+                .replacingOccurrences(of: "GROUP BY m.session,", with: "GROUP BY m.date, m.session,"),
                 [.text(jsonArray(days.map(\.description)))])
         }
         var groups: [GroupedMarks] = []

@@ -121,6 +121,7 @@ final class RunWatch {
         self.current = nil
         try? store.recordRun(
             urn: current.urn, runDate: runDate, startedAt: current.started, finishedAt: clock.now(), exitStatus: status,
-            problem: error.map { "\($0)" }, submissionsAfter: current.submissions, tokenRequests: tokenRequests ?? tokens.requests - current.tokens)
+            problem: error.map { "\($0)" }, submissionsAfter: current.submissions,
+            tokenRequests: tokenRequests ?? tokens.requests - current.tokens)
     }
 }

@@ -20,7 +20,11 @@ import Testing
 
     @Test func aRefusedTokenIsRenewedOnceHoweverManyWorkersSawTheRefusal() throws {
         let transport = ScriptedTransport(
-            ["/token": [ScriptedTransport.goodToken, .respond(200, body: #"{"token_type":"Bearer","expires_in":3599,"access_token":"tok-2"}"#)]])
+            [
+                "/token": [
+                    ScriptedTransport.goodToken, .respond(200, body: #"{"token_type":"Bearer","expires_in":3599,"access_token":"tok-2"}"#),
+                ]
+            ])
         let tokens = SendingFixtures.tokens(transport)
         let policy = SendingFixtures.policy(TestClock())
         let first = try tokens.bearer(policy: policy, record: { _ in })
