@@ -171,8 +171,9 @@ extension Configuration.School: Decodable {
     package init(from decoder: any Decoder) throws {
         let object = try ConfigObject(decoder, keys: ["urn", "name", "source", "nonSchoolDays"])
         let urn: String
-        if let number = try? object.integer("urn") {
-            urn = String(number)
+        if (try? object.optional("urn") as Double?) != nil {
+            // A number: it must be whole ("expected a whole number", not "expected a string").
+            urn = String(try object.integer("urn") ?? 0)
         } else {
             guard let text: String = try object.optional("urn") else { throw object.missing("urn") }
             urn = text

@@ -108,9 +108,11 @@ package final class SourceDatabase {
 
     /// Size and modification time of the file being read.
     /// Seconds and nanoseconds of the modification time, so two writes within one second still differ.
+    /// Empty when `fstat` fails, which never compares equal to a real fingerprint: an unanswerable
+    /// question about the file is treated as a change, not as "unchanged".
     private func fingerprint() -> [Int] {
         var status = stat()
-        fstat(watch, &status)
+        guard fstat(watch, &status) == 0 else { return [] }
         return [Int(status.st_size), status.st_mtim.tv_sec, status.st_mtim.tv_nsec]
     }
 
@@ -159,7 +161,7 @@ package final class SourceDatabase {
         } catch let error as SQLiteError {
             throw Self.classify(error, path: path)
         }
-        guard fingerprint() == before else {
+        guard !before.isEmpty, fingerprint() == before else {
             throw SourceError.damaged(path: path, reason: "changed while it was being read (overwritten in place)")
         }
         return result

@@ -78,7 +78,12 @@ package final class CurlTransport: HTTPTransport {
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headerList) }
         for header in request.headers + [("Expect", "")] {
-            headerList = curl_slist_append(headerList, header.value.isEmpty ? "\(header.0):" : "\(header.0): \(header.1)")
+            // A failed append (out of memory) returns NULL and leaves the list as it was: never send a
+            // request without its Authorization or Idempotency-Key.
+            guard let longer = curl_slist_append(headerList, header.value.isEmpty ? "\(header.0):" : "\(header.0): \(header.1)") else {
+                throw .other(host: host, code: 0, detail: "libcurl could not hold the request's headers (out of memory)")
+            }
+            headerList = longer
         }
         // `transfer` lives until this function returns, after the last callback, so an unretained pointer is safe.
         let context = Unmanaged.passUnretained(transfer).toOpaque()

@@ -93,6 +93,9 @@ import Testing
             key: "schools[1].urn", fragment: "duplicate URN"),
         Case(name: "no schools", text: configurationJSON(schools: "[]"), key: "schools", fragment: "at least one"),
         Case(
+            name: "URN with a fraction", text: configurationJSON(schools: #"[{"urn": 100000.5, "source": {"path": "a"}}]"#),
+            key: "schools[0].urn", fragment: "whole number"),
+        Case(
             name: "school without a source path", text: configurationJSON(schools: #"[{"urn": "100000", "source": {}}]"#),
             key: "schools[0].source.path", fragment: "missing"),
         Case(
