@@ -25,8 +25,4 @@ package enum SubmissionStatus: String, Sendable, Codable {
         case .rejected, .failed, .interrupted: return "✗"
         }
     }
-
-    /// The days count as sent.
-    /// ✓ or ⚠. Nothing uses it at present: `StateStore.acceptedHistory` spells the same set in SQL.
-    package var isAccepted: Bool { self == .accepted || self == .warnings }
 }
