@@ -98,14 +98,10 @@ extension SendOperation {
                     ledger.stop()
                     outcome = .stateFailed(error)
                 } catch {
-                    let failed = Reporter.report(error, school: school, on: console)
-                    worker.watch.finish(failed, error, tokenRequests: made.value)
+                    let (failed, stopsEveryone) = schoolFailed(
+                        error, school, schools.count, console: console, watch: worker.watch, tokenRequests: made.value)
                     outcome = .failed(failed)
-                    let sendError = (error as? SendError) ?? (error as? SubmissionFailed)?.error
-                    if sendError?.affectsEverySchool == true && schools.count > 1 {
-                        console.problem("attsync: stopping: the same problem would stop every other school")
-                        ledger.stop()
-                    }
+                    if stopsEveryone { ledger.stop() }
                 }
                 outputLock.withLock { buffer.flush(to: output) }
                 ledger.record(index, outcome)

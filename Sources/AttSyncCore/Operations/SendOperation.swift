@@ -65,7 +65,7 @@ package enum SendOperation {
         let watch = RunWatch(runDate: runDate, store: store, clock: context.clock, tokens: tokens)
         if concurrency > 1 {
             // Each worker its own state connection (the lock above still covers the run) and transport.
-            var workers = [Worker(store: store, transport: try environment.makeTransport(dfe), watch: watch)]
+            var workers = [Worker(store: store, transport: transport, watch: watch)]
             for _ in 1..<concurrency {
                 let own = try StateStore.open(directory: configuration.stateDirectory)
                 workers.append(
@@ -93,18 +93,28 @@ package enum SendOperation {
                 // A state failure stops every school: nothing may be sent without its record.
                 throw error
             } catch {
-                let failed = Reporter.report(error, school: school, on: context.console)
+                let (failed, stopsEveryone) = schoolFailed(error, school, context.schools.count, console: context.console, watch: watch)
                 status = status.keepingFirstFailure(failed)
-                watch.finish(failed, error)
-                let sendError = (error as? SendError) ?? (error as? SubmissionFailed)?.error
-                if sendError?.affectsEverySchool == true && context.schools.count > 1 {
-                    context.console.problem("attsync: stopping: the same problem would stop every other school")
-                    break
-                }
+                if stopsEveryone { break }
             }
         }
         context.console.detail("token requests this run: \(tokens.requests)")
         return status
+    }
+
+    /// A school's send that failed for a reason other than the state: reported and recorded once, by the
+    /// one-at-a-time loop and the workers alike.
+    /// - Returns: its exit status, and whether the same problem would stop every other school of the run.
+    static func schoolFailed(
+        _ error: any Error, _ school: Configuration.School, _ schoolCount: Int, console: Console, watch: RunWatch,
+        tokenRequests: Int? = nil
+    ) -> (status: ExitStatus, stopsEveryone: Bool) {
+        let failed = Reporter.report(error, school: school, on: console)
+        watch.finish(failed, error, tokenRequests: tokenRequests)
+        let sendError = (error as? SendError) ?? (error as? SubmissionFailed)?.error
+        guard sendError?.affectsEverySchool == true && schoolCount > 1 else { return (failed, false) }
+        console.problem("attsync: stopping: the same problem would stop every other school")
+        return (failed, true)
     }
 
     /// One school: consent, the run, the decision, the submission row, delivery, the outcome.
