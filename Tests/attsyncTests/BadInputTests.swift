@@ -133,7 +133,7 @@ import Testing
             db.execute("UPDATE attendance_marks SET code = 'ZZ9' WHERE rowid IN (SELECT rowid FROM attendance_marks WHERE date = '2026-11-26' LIMIT 3)")
             db.commit()
             """)
-        try expectFailure(workspace, 65, ["\"ZZ9\": 3 marks on 2026-11-26", "codes", "\"skip\""])
+        try expectFailure(workspace, 65, ["\"ZZ9\": 3 marks on Thu 26 Nov 2026", "codes", "\"skip\""])
         try workspace.directory.write(
             "config.json",
             Workspace.configuration(extra: #""codes": {"map": {"I02": "I", "X01": "X", "V01": "V"}, "unknown": "skip"}"#)

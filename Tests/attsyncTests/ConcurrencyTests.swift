@@ -49,12 +49,12 @@ import Testing
         for index in 0..<Self.count {
             let mine = lines.indices.filter { lines[$0].contains("School \(index) (URN") }
             #expect(!mine.isEmpty)
-            let block = lines.indices.filter { lines[$0].hasPrefix("data quality for School \(index) ") }
+            let block = lines.indices.filter { lines[$0].hasPrefix("attsync: data quality for School \(index) ") }
             guard let start = block.first, let post = lines[start...].firstIndex(where: { $0.hasPrefix("→ HTTP 201") }) else {
                 Issue.record("no block for school \(index):\n\(sent.stderr)")
                 continue
             }
-            #expect(!lines[start...post].contains { $0.hasPrefix("data quality for School ") && !$0.contains("School \(index) ") })
+            #expect(!lines[start...post].contains { $0.hasPrefix("attsync: data quality for School ") && !$0.contains("School \(index) ") })
         }
         for index in 0..<Self.count {
             let store = try StateStore.open(directory: standin.workspace.file("state"))

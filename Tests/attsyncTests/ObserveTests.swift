@@ -49,7 +49,7 @@ import Testing
             "✓ each school reads its own MIS copy", "schema current", "Sample Primary (URN 100000)\n", "Sample Academy (URN 100001)\n",
             "✓ consent given by Ann Head", "✓ reads by date use the index attendance_marks_by_date", "each national on its dates or mapped",
             "✓ token fetched from https://localhost:", "answered HTTP 405 (it takes only POST",
-            "✓ the DfE's code list matches the catalogue for 2026-11-27",
+            "✓ the DfE's code list matches the catalogue for Fri 27 Nov 2026",
             "✓ every check passed.",
         ] {
             #expect(result.stdout.contains(line), "\(line)\n\(result.stdout)")
@@ -159,9 +159,9 @@ import Testing
         let rows = status.stdout.split(separator: "\n").filter { $0.hasPrefix("Sample ") }
         try #require(rows.count == 2, "\(status.stdout)")
         for row in rows {
-            #expect(row.contains("✓ Ann Head, 2026-11-01 09:00"), "\(row)")
-            #expect(row.contains("2026-11-19, submission "), "\(row)")
-            #expect(row.contains("2: 2026-11-23 – 2026-11-24, oldest 1 school day ago"), "\(row)")
+            #expect(row.contains("✓ Ann Head, Sun 1 Nov 2026 09:00"), "\(row)")
+            #expect(row.contains("Thu 19 Nov 2026 (submission "), "\(row)")
+            #expect(row.contains("Mon 23 – Tue 24 Nov 2026, 2 school days, oldest 1 school day ago"), "\(row)")
         }
 
         // The DfE goes away: the next run fails, and status says since when and why.
@@ -169,7 +169,7 @@ import Testing
         #expect(try standin.attsync(["send", "--date", "2026-11-24"]).status == 75)
         let failing = try standin.attsync(["status", "--date", "2026-11-24", "--school", "100000"])
         let row = try #require(failing.stdout.split(separator: "\n").first { $0.hasPrefix("Sample Primary") })
-        #expect(row.contains(" 1  ") && row.contains("exit 75, ") && row.contains("could not reach the DfE"), "\(row)")
+        #expect(row.contains(" 1  ") && !row.contains("exit 75") && row.contains(": attsync could not reach the DfE"), "\(row)")
 
         let json = try standin.attsync(["status", "--date", "2026-11-24", "--json"])
         let schools = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
@@ -277,6 +277,7 @@ import Testing
         let refusal = try #require(objects.first { $0["message"]?.contains("no consent") == true })
         #expect(refusal["level"] == "error" && refusal["urn"] == "100000" && refusal["time"] != nil)
         let human = try standin.attsync(["send", "--date", "2026-11-27"])
-        #expect(human.stderr.hasPrefix("attsync: ✗ Sample Primary (URN 100000): no consent"), "the default is unchanged")
+        #expect(human.stderr.hasPrefix("attsync: ✗ Sample Primary (URN 100000): nothing sent: the school has not given consent\n"))
+        #expect(human.stderr.contains("\n    For IT: no consent to send for Sample Primary (URN 100000)"), "the default is text")
     }
 }

@@ -62,9 +62,15 @@ import Testing
             ))
         #expect(lines.contains { $0.contains("Year 7 PM register not taken, Wed 18 Nov 2026 (167 pupils)") })
         #expect(lines.contains { $0.contains("No registers taken on Fri 20 Nov 2026") })
-        // Sent unchanged the next night: nothing goes out, and the register is still reported.
-        let again = try standin.attsync(["send", "--date", "2026-11-27", "--quiet"])
-        #expect(again.status == 0 && again.stderr.contains("Year 8 PM register not taken"))
+        // Sent unchanged the next night: nothing goes out, and the register is still reported, as sent.
+        let again = try standin.attsync(["send", "--date", "2026-11-27", "--quiet", "--log-format", "json"])
+        #expect(again.status == 0 && again.stdout.isEmpty)
+        let logged = try again.stderr.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String], "\($0)")
+        }
+        let register = try #require(logged.first { $0["message"]?.contains("Year 8 PM register not taken") == true })
+        #expect(register["level"] == "warning" && register["urn"] == "100000", "a warning, not an error: the send succeeded")
+        #expect(register["message"]?.contains("the DfE has it with no marks; take the register in the MIS") == true)
         #expect(standin.requests(to: "/attendances").count == 1)
         let show = try standin.attsync(["history", "show", "1"])
         #expect(show.stdout.contains("Year 8 PM register not taken, Thu 26 Nov 2026"), "recorded with the submission")
@@ -120,6 +126,17 @@ extension SchoolDayTests {
         #expect(preview.stdout.contains("Wed 25 Nov 2026 · ⚠ changed since it was sent (N −1, I +1) – will be re-sent"))
         let friday = try standin.attsync(["send", "--date", "2026-11-27"])
         #expect(friday.status == 0, "\(friday.stderr)")
+        #expect(
+            friday.stdout.contains(
+                "✓ Sample Secondary (URN 100000): Wed 18 – Thu 19 and Mon 23 – Fri 27 Nov 2026, 7 school days "
+                    + "(corrected: Wed 25 Nov 2026; new: Fri 27 Nov 2026; 5 unchanged) accepted as SUB-2"), "\(friday.stdout)")
+        // Sent again unchanged: preview says the DfE has the days as they are, not that it would send them.
+        let unchanged = try standin.attsync(["preview", "--date", "2026-11-27"])
+        #expect(
+            unchanged.stdout.contains(
+                "Nothing to send: the DfE already has Wed 18 – Thu 19 and Mon 23 – Fri 27 Nov 2026, 7 school days as they are now "
+                    + "(submission 2; send --force sends them again)."), "\(unchanged.stdout)")
+        #expect(!unchanged.stdout.contains("Would send"))
         let after = try standin.attsync(["history", "--days", "8", "--date", "2026-11-27"])
         try expectGolden(withoutTimes(after.stdout), "history-days-after.txt")
         #expect(
@@ -138,6 +155,14 @@ extension SchoolDayTests {
         let standin = try StandIn(workspace, schools: Self.schools)
         #expect(try standin.attsync(["consent", "give", "--by", "Ann Head"]).status == 0)
         #expect(try standin.attsync(["send", "--date", "2026-11-26", "--quiet"]).status == 0)
+        // Wednesday corrected in the MIS (an N that became an I): the DfE holds its older figures.
+        try workspace.python(
+            """
+            db = sqlite3.connect('mis.sqlite')
+            n = db.execute("SELECT pupil_id, session FROM attendance_marks WHERE date = '2026-11-25' AND code = 'N' LIMIT 1").fetchone()
+            db.execute("UPDATE attendance_marks SET code = 'I' WHERE pupil_id = ? AND date = '2026-11-25' AND session = ?", n)
+            db.commit()
+            """)
         standin.stop()
         let friday = try standin.attsync(["send", "--date", "2026-11-27", "--quiet"])
         #expect(friday.status == 75)
@@ -145,7 +170,8 @@ extension SchoolDayTests {
         #expect(
             mail.hasPrefix(
                 "attsync: ✗ Sample Secondary (URN 100000): attsync could not reach the DfE's sign-in service (the figures were not received by the DfE)\n"
-                    + "    What it means: not with the DfE yet: Fri 27 Nov 2026; already with the DfE from earlier sends: Wed 18 – Thu 26 Nov 2026, 6 school days\n"
+                    + "    What it means: not with the DfE yet: Fri 27 Nov 2026; the DfE has older figures of Wed 25 Nov 2026; "
+                    + "already with the DfE from earlier sends: Wed 18 – Thu 19, Mon 23 – Tue 24 and Thu 26 Nov 2026, 5 school days\n"
                     + "    What next: nothing to do now: the next run tries again; if it keeps happening, IT checks the network and dfe.token.url\n"
                     + "    For IT: the token endpoint failed: "), "\(mail)")
         let history = try standin.attsync(["history"])
@@ -160,6 +186,44 @@ extension SchoolDayTests {
             days.stdout.contains(
                 "Fri 27 Nov 2026  ✗  not with the DfE: attsync could not reach the DfE's sign-in service (submission 2, not received by the DfE); the next run tries again"
             ), "\(days.stdout)")
+    }
+
+    /// A school stopped before anything is sent (the MIS copy missing, a code that is not national) is
+    /// told the same way: what happened, which days the DfE has, who does what, then the details for IT.
+    @Test func aSchoolStoppedBeforeSendingSaysTheSame() throws {
+        let workspace = try secondary()
+        defer { workspace.remove() }
+        let standin = try StandIn(workspace, schools: Self.schools)
+        #expect(try standin.attsync(["consent", "give", "--by", "Ann Head"]).status == 0)
+        #expect(try standin.attsync(["send", "--date", "2026-11-26", "--quiet"]).status == 0)
+        let copy = workspace.file("mis.sqlite")
+        try FileManager.default.moveItem(atPath: copy, toPath: copy + ".away")
+        let missing = try standin.attsync(["send", "--date", "2026-11-27", "--quiet"])
+        #expect(missing.status == 66)
+        #expect(
+            missing.stderr
+                == "attsync: ✗ Sample Secondary (URN 100000): nothing sent: attsync could not find or open the school's MIS copy\n"
+                + "    What it means: nothing was sent this run; not with the DfE: Fri 20 and Fri 27 Nov 2026, 2 school days; "
+                + "the DfE has Wed 18 – Thu 19 and Mon 23 – Thu 26 Nov 2026, 6 school days from earlier sends\n"
+                + "    What next: IT checks that the MIS export ran and wrote the copy where schools[].source.path says; "
+                + "the next run sends the days that are waiting\n"
+                + "    For IT: the MIS copy \(copy) does not exist (check schools[].source.path; attsync never creates it)\n")
+        try FileManager.default.moveItem(atPath: copy + ".away", toPath: copy)
+        try workspace.python(
+            """
+            db = sqlite3.connect('mis.sqlite')
+            db.execute("UPDATE attendance_marks SET code = 'ZZ' WHERE rowid = (SELECT min(rowid) FROM attendance_marks WHERE date = '2026-11-25')")
+            db.commit()
+            """)
+        let unknown = try standin.attsync(["send", "--date", "2026-11-27", "--quiet"])
+        #expect(unknown.status == 65)
+        #expect(
+            unknown.stderr.hasPrefix(
+                "attsync: ✗ Sample Secondary (URN 100000): nothing sent: the MIS copy uses attendance codes that are not national codes\n"),
+            "\(unknown.stderr)")
+        #expect(
+            unknown.stderr.contains("\n    For IT: unknown attendance codes; nothing was sent:\n      \"ZZ\": 1 mark on Wed 25 Nov 2026\n"))
+        #expect(standin.requests(to: "/attendances").count == 1, "only Thursday's send reached the DfE")
     }
 
     /// Warnings on an accepted submission are warnings ("figures accepted"), placed by date, year group, session and code.
@@ -238,7 +302,7 @@ extension SchoolDayTests {
         #expect(structure.text.contains("Year 8 PM register not taken, Thu 26 Nov 2026 (169 pupils)"))
         #expect(structure.text.contains("Consent given by Ann Head"))
         #expect(structure.text.contains("Week of Mon 23 – Fri 27 Nov 2026, 5 school days – Sample Secondary (URN 100000)"))
-        #expect(structure.text.contains("Attendance this weekLast weekChange"))
+        #expect(structure.text.contains("Attendance this weekLast week (Mon 16 – Fri 20 Nov 2026, 5 school days)Change"))
         #expect(structure.text.contains("whole school"))
 
         // With Monday's failure: the page as on Monday names it in plain words.

@@ -47,7 +47,7 @@ package enum DataError: AttSyncError, Equatable {
         case .unknownCodes(let codes):
             var lines = codes.prefix(Self.listLimit).map { code in
                 let shown =
-                    code.days.prefix(5).map(\.description).joined(separator: ", ")
+                    code.days.prefix(5).map(\.longDescription).joined(separator: ", ")
                     + (code.days.count > 5 ? " and \(code.days.count - 5) more dates" : "")
                 let mapped = code.mappedTo.map { " (mapped to \"\($0)\", which is not in force then)" } ?? ""
                 return "  \"\(visible(code.code))\"\(mapped): \(counted(code.count, "mark")) on \(shown)"
@@ -56,9 +56,9 @@ package enum DataError: AttSyncError, Equatable {
                 let rest = codes.dropFirst(Self.listLimit)
                 lines.append("  and \(counted(rest.count, "more code")) (\(counted(rest.reduce(0) { $0 + $1.count }, "mark")))")
             }
-            let example = codes.first.map { "\"\(visible($0.code))\": \"X\"" } ?? ""
+            let example = codes.first.map { "\"\(visible($0.code))\": \"…\"" } ?? ""
             return "unknown attendance codes; nothing was sent:\n" + lines.joined(separator: "\n")
-                + "\nmap each to its national code in the configuration (\"codes\": {\"map\": {\(example)}}, using the right national code), or set \"codes\": {\"unknown\": \"skip\"} to leave such marks out"
+                + "\nmap each to its national code in the configuration (\"codes\": {\"map\": {\(example)}}, with the national code in place of …), or set \"codes\": {\"unknown\": \"skip\"} to leave such marks out"
         }
     }
 

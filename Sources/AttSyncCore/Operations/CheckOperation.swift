@@ -90,7 +90,7 @@ package enum CheckOperation {
             }
             sections.append(CheckSection(title: "Online (the DfE)", lines: lines))
         }
-        return finish(sections, heading: "attsync check: \(context.configurationPath), for \(runDate)", console: console)
+        return finish(sections, heading: "attsync check: \(context.configurationPath), for \(runDate.longDescription)", console: console)
     }
 
     /// Prints the report and returns the first failure's status.
@@ -265,13 +265,13 @@ package enum CheckOperation {
         do {
             let history = try store?.consentHistory(urn: school.urn) ?? ConsentHistory(events: [])
             if let given = history.inForce {
-                lines.append(.pass("consent given by \(given.by) on \(localTime(given.at, zone)) (user \(given.osUser))"))
+                lines.append(.pass("consent given by \(given.by) on \(localDayTime(given.at, zone)) (user \(given.osUser))"))
             } else if let retired = history.retiredByService {
                 let error = SendError.consentRemovedByService(school: school.displayName, urn: school.urn, on: localTime(retired.at, zone))
                 lines.append(
                     .fail(
                         error.exitStatus,
-                        "no consent: the DfE answered on \(localTime(retired.at, zone)) that its service is retired (HTTP 410)",
+                        "no consent: the DfE answered on \(localDayTime(retired.at, zone)) that its service is retired (HTTP 410)",
                         fix: "if the DfE opens a service again, point dfe.endpoint at it and give consent again"))
             } else {
                 lines.append(
@@ -320,7 +320,7 @@ package enum CheckOperation {
         do {
             let rows = try source.read { try $0.marksByDateAndCode(from: from, through: runDate) }
             let survey = CodeSurvey(rows: rows, codes: configuration.codes)
-            let span = "\(from) – \(runDate)"
+            let span = spanWords(from, runDate)
             if rows.isEmpty {
                 lines.append(.pass("codes: no marks from \(span) (8 weeks), nothing to check; check that the copy is refreshed"))
             } else if survey.unknown.isEmpty {
@@ -331,7 +331,7 @@ package enum CheckOperation {
             } else {
                 let listed =
                     survey.unknown.prefix(10).map { code in
-                        "\"\(visible(code.code))\"\(code.mappedTo.map { " (mapped to \"\($0)\")" } ?? "") \(counted(code.count, "mark")) from \(code.days.first?.description ?? "")"
+                        "\"\(visible(code.code))\"\(code.mappedTo.map { " (mapped to \"\($0)\")" } ?? "") \(counted(code.count, "mark")) from \(code.days.first?.longDescription ?? "")"
                     }.joined(separator: "; ") + (survey.unknown.count > 10 ? "; and \(survey.unknown.count - 10) more" : "")
                 if configuration.codes.unknown == .skip {
                     lines.append(
@@ -496,7 +496,8 @@ package enum CheckOperation {
                 ? "" : "; it also lists \(comparison.otherDates.map(visible).joined(separator: " ")), national on other dates"
             if comparison.matches {
                 return .pass(
-                    "the DfE's code list matches the catalogue for \(runDate) (\(counted(comparison.catalogueCount, "code"))\(other))")
+                    "the DfE's code list matches the catalogue for \(runDate.longDescription) (\(counted(comparison.catalogueCount, "code"))\(other))"
+                )
             }
             var differences: [String] = []
             if !comparison.notListedByDfE.isEmpty {
@@ -509,7 +510,8 @@ package enum CheckOperation {
                 )
             }
             return .fail(
-                .dataError, "the DfE's code list differs from attsync's catalogue for \(runDate): \(differences.joined(separator: "; "))",
+                .dataError,
+                "the DfE's code list differs from attsync's catalogue for \(runDate.longDescription): \(differences.joined(separator: "; "))",
                 fix: "install an attsync whose catalogue matches (docs/attendance-codes.md); meanwhile map a local code with codes.map")
         case 404, 405, 501:
             return .skipped("the DfE's code list: the service offers none (GET \(url): HTTP \(status)); not compared")

@@ -118,26 +118,32 @@ package enum SendOperation {
     }
 
     /// One school: consent, the run, the decision, the submission row, delivery, the outcome.
-    /// - Throws: `SendError.noConsent` or `.consentRemovedByService`, `SourceError`, `DataError`,
-    ///   `SubmissionFailed`, or `StateError`.
+    /// - Throws: `NothingSent` (no consent, `SourceError`, `DataError`), `SubmissionFailed`, `SendError`, or
+    ///   `StateError`.
     static func send(
         _ school: Configuration.School, runDate: Day, force: Bool, context: Context, store: StateStore, submitter: Submitter,
         environment: Environment, throttle: Throttle? = nil, tokenRequests: TokenCount? = nil
     ) throws {
         let console = context.console
         let history = try store.acceptedHistory(urn: school.urn, timeZone: context.configuration.timeZone)
-        guard history.consent.isInForce else {
-            if let retired = history.consent.retiredByService {
-                throw SendError.consentRemovedByService(
-                    school: school.displayName, urn: school.urn, on: localTime(retired.at, context.configuration.timeZone))
+        let run: SchoolRun
+        do {
+            guard history.consent.isInForce else {
+                if let retired = history.consent.retiredByService {
+                    throw SendError.consentRemovedByService(
+                        school: school.displayName, urn: school.urn, on: localTime(retired.at, context.configuration.timeZone))
+                }
+                throw SendError.noConsent(school: school.displayName, urn: school.urn)
             }
-            throw SendError.noConsent(school: school.displayName, urn: school.urn)
+            run = try SchoolRun.prepare(school: school, configuration: context.configuration, runDate: runDate, history: history)
+        } catch {
+            let plan = RunPlan(runDate: runDate, window: school.window(context.configuration.window), history: history)
+            throw NothingSent.wrapping(error, window: plan.window, history: history)
         }
-        let run = try SchoolRun.prepare(school: school, configuration: context.configuration, runDate: runDate, history: history)
         let payload = run.payload
         // Loud and always, even under --quiet (cron mails it); the exit code stays the send's.
         let gaps = run.registerGaps.map(\.words)
-        for gap in gaps { console.problem("attsync: ⚠ \(school.displayName): \(gap)") }
+        for gap in gaps { console.warning("attsync: ⚠ \(school.displayName): \(gap)", urn: school.urn) }
         switch run.decision(force: force) {
         case .nothingToSend:
             console.result("  \(school.displayName): no marks on any date of the run; nothing to send\n")
@@ -150,7 +156,9 @@ package enum SendOperation {
         }
         let notes = run.qualityNotes
         if !notes.isEmpty {
-            console.note("data quality for \(school.displayName): \(notes.joined(separator: "; ")) (attsync preview --detail shows where)")
+            console.note(
+                "attsync: data quality for \(school.displayName) (attsync preview --detail --date \(runDate) shows where):"
+                    + notes.map { "\n    \($0)" }.joined())
         }
         let begun = try store.beginSubmission(
             urn: school.urn, runDate: runDate, payload: payload, dataQuality: gaps + notes, forced: force, at: context.clock.now())
@@ -186,7 +194,7 @@ package enum SendOperation {
             throw SendError.acceptedButNotRecorded(submission: id, reference: acceptance.reference, problem: error.problem)
         }
         let reference = acceptance.reference.map { " as \($0)" } ?? ""
-        let dates = daysWords(payload.days)
+        let dates = daysWords(payload.days) + changeWords(run)
         if outcome.status == .accepted {
             console.result("✓ \(school.displayName): \(dates) accepted\(reference), submission \(id)\n")
         } else {
@@ -198,6 +206,21 @@ package enum SendOperation {
                     + acceptance.errors.map { "    \(DfEErrorWords.words($0, in: body))\n" }.joined())
         }
         if let note = acceptance.note { console.note("note: \(note)") }
+    }
+
+    /// ` (corrected: Thu 26 Nov 2026; new: Fri 27 Nov 2026; 5 unchanged)`: what the send changed at the DfE;
+    /// empty when every day is new.
+    static func changeWords(_ run: SchoolRun) -> String {
+        let days = run.payload.days
+        let corrected = days.filter { run.changes?[$0] == .changed }
+        let new = days.filter { run.changes?[$0] == .new }
+        let unchanged = days.count - corrected.count - new.count
+        guard new.count < days.count else { return "" }
+        let parts = [
+            corrected.isEmpty ? nil : "corrected: \(daysWords(corrected))", new.isEmpty ? nil : "new: \(daysWords(new))",
+            unchanged == 0 ? nil : "\(unchanged) unchanged",
+        ]
+        return " (" + parts.compactMap { $0 }.joined(separator: "; ") + ")"
     }
 
     /// A delivery failure, with the submission that records it.

@@ -45,3 +45,35 @@ extension SendOperation.SubmissionFailed {
         return out + "\n    For IT: \(error) (submission \(submission): attsync history show \(submission))"
     }
 }
+
+extension SendOperation {
+    /// A school stopped before anything was sent (no consent, a MIS copy that cannot be read or sent as it
+    /// is), in the same plain words as a failed delivery: what happened, which of the run's days the DfE
+    /// has from earlier sends and which it has not, who does what next, and the technical message for IT.
+    struct NothingSent: AttSyncError {
+        let error: any AttSyncError
+        let plain: FailureWords.Plain
+        /// The run's days the DfE holds figures of from earlier sends (maybe older than the MIS copy's now).
+        let held: [Day]
+        /// The run's days the DfE has never accepted.
+        let missing: [Day]
+
+        /// `error` in plain words, or `error` itself when it has none (a state failure, an unexpected one).
+        static func wrapping(_ error: any Error, window: [Day], history: AcceptedHistory) -> any Error {
+            guard let known = error as? any AttSyncError, let plain = FailureWords.beforeSending(error) else { return error }
+            let accepted = history.acceptedDigests
+            return NothingSent(
+                error: known, plain: plain, held: window.filter { accepted[$0] != nil }, missing: window.filter { accepted[$0] == nil })
+        }
+
+        var description: String {
+            var meaning = ["nothing was sent this run"]
+            if !missing.isEmpty { meaning.append("not with the DfE: \(daysWords(missing))") }
+            if !held.isEmpty { meaning.append("the DfE has \(daysWords(held)) from earlier sends") }
+            return "nothing sent: \(plain.what)\n    What it means: \(meaning.joined(separator: "; "))\n    What next: \(plain.next)"
+                + "\n    For IT: " + "\(error)".replacingOccurrences(of: "\n", with: "\n    ")
+        }
+
+        var exitStatus: ExitStatus { error.exitStatus }
+    }
+}

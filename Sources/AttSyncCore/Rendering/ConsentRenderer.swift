@@ -8,12 +8,14 @@ enum ConsentRenderer {
     static func status(_ history: ConsentHistory, school: Configuration.School, endpoint: URL, timeZone: TimeZone) -> String {
         var out = "\(school.displayName): "
         if let current = history.inForce {
-            out += "consent given by \(current.by) on \(localDayTime(current.at, timeZone)); send will send\n"
+            out +=
+                "consent given by \(current.by) on \(localDayTime(current.at, timeZone)); attsync sends the school's figures each school day\n"
         } else if let retired = history.retiredByService {
             out +=
-                "no consent: the DfE answered on \(localDayTime(retired.at, timeZone)) that its attendance service is retired (HTTP 410); send will not send\n"
+                "no consent: the DfE answered on \(localDayTime(retired.at, timeZone)) that its attendance service is retired (HTTP 410); attsync sends nothing\n"
         } else {
-            out += "no consent; send will not send (give it with: attsync consent give --by \"NAME\" --school \(school.urn))\n"
+            out +=
+                "no consent; attsync sends nothing until it is given (give it with: attsync consent give --by \"NAME\" --school \(school.urn))\n"
         }
         out += ConsentStatement.text(school: school, endpoint: endpoint, given: history.isInForce)
         guard !history.events.isEmpty else { return out }

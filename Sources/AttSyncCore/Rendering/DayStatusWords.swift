@@ -52,7 +52,8 @@ extension SchoolDayStatus {
                 return "being sent now (submission \(attempt.submission), \(localDayTime(attempt.at, timeZone)))"
             case .nextRun: return "not yet sent: the next run sends it"
             case .noConsent: return "not sent: no consent for this school"
-            case .beforeConsent: return "not sent: before consent was given"
+            case .beforeConsent:
+                return "not sent: from before consent was given, and no send has covered it (attsync send --date \(day) sends it)"
             case .outsideWindow: return "not sent: outside the window (attsync send --date \(day) sends it)"
             case .notRead: return "not with the DfE (the MIS copy was not read: whether it has marks is not known)"
             }

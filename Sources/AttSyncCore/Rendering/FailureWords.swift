@@ -116,3 +116,62 @@ enum DfEErrorWords {
         return error.path.map { "\(what) at \($0)" } ?? what
     }
 }
+
+extension FailureWords {
+    /// The words for a school stopped before anything was sent: no consent, or a MIS copy that cannot be read
+    /// or sent as it is. Nil for an error that is not one of these.
+    static func beforeSending(_ error: any Error) -> Plain? {
+        let later = "the next run sends the days that are waiting"
+        switch error {
+        case let error as SendError:
+            switch error {
+            case .noConsent: return plain(.noConsent, status: .failed)
+            case .consentRemovedByService: return plain(.retired, status: .failed)
+            default: return nil
+            }
+        case let error as DataError:
+            switch error {
+            case .invalidRows:
+                return Plain(
+                    what: "the MIS copy has marks or enrolments that cannot be sent as they are",
+                    next: "the data manager corrects the records the details below describe in the MIS, or asks IT; \(later)")
+            case .unknownCodes:
+                return Plain(
+                    what: "the MIS copy uses attendance codes that are not national codes",
+                    next: "the data manager tells IT which national code each one stands for and IT adds it to codes.map "
+                        + "in the configuration; \(later)")
+            }
+        case let error as SourceError:
+            switch error {
+            case .missing, .cannotOpen:
+                return Plain(
+                    what: "attsync could not find or open the school's MIS copy",
+                    next: "IT checks that the MIS export ran and wrote the copy where schools[].source.path says; \(later)")
+            case .notADatabase, .damaged, .missingSchema:
+                return Plain(
+                    what: "the school's MIS copy is not a complete attendance database",
+                    next: "IT checks the MIS export; \(later)")
+            case .busy, .unfinishedWrite:
+                return Plain(
+                    what: "the school's MIS copy was still being written when attsync read it",
+                    next: "nothing to do now: \(later); if it keeps happening, IT makes the export finish before attsync runs")
+            case .brokenView, .refused:
+                return Plain(
+                    what: "attsync's configuration for reading this MIS copy does not work",
+                    next: "IT fixes schools[].source.views; \(later)")
+            case .tooSlow:
+                return Plain(
+                    what: "reading the school's MIS copy took too long", next: "IT checks the copy and the configuration; \(later)")
+            case .interrupted:
+                return Plain(what: "the run was stopped while reading the MIS copy", next: "nothing to do: \(later)")
+            case .outOfSpace:
+                return Plain(what: "the computer ran out of space while reading the MIS copy", next: "IT frees disk space; \(later)")
+            case .readFailed:
+                return Plain(
+                    what: "attsync could not read some of the MIS copy's data", next: "IT checks the copy and source.views; \(later)")
+            }
+        default:
+            return nil
+        }
+    }
+}

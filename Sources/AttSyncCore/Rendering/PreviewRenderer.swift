@@ -43,10 +43,13 @@ package enum PreviewRenderer {
         if decision == .nothingToSend {
             out += "  No marks on any of these dates: nothing to send.\n"
         } else {
-            let consent = run.history?.consent.isInForce == true ? "" : ", once consent is given"
-            out += "  Would send to the DfE\(consent): \(daysWords(run.payload.days)).\n"
             if case .unchanged(let since) = decision {
-                out += "  Nothing changed since submission \(since): send will not send it again (--force sends it).\n"
+                out +=
+                    "  Nothing to send: the DfE already has \(daysWords(run.payload.days)) as they are now "
+                    + "(submission \(since); send --force sends them again).\n"
+            } else {
+                let consent = run.history?.consent.isInForce == true ? "" : ", once consent is given"
+                out += "  Would send to the DfE\(consent): \(daysWords(run.payload.days)).\n"
             }
             if verbose {
                 out +=

@@ -28,25 +28,56 @@ func percent(_ rate: Double?) -> String {
     return String(format: "%.1f%%", rate * 100)
 }
 
-/// `Wed 18 – Fri 27 Nov 2026, 7 school days`: the one way attsync writes a set of dates. The month and year
-/// are written once when both ends share them; one date is `Fri 27 Nov 2026`.
+/// `Wed 18 – Fri 27 Nov 2026, 7 school days`: the one way attsync writes a set of dates. Runs of weekdays
+/// are written as ranges (a weekend does not break a run; any other missing weekday does, so a range never
+/// hides a day left out): `Wed 18 – Thu 19 and Mon 23 – Thu 26 Nov 2026, 6 school days`. A month and year
+/// are written once where the next date shares them; one date is `Fri 27 Nov 2026`.
 func daysWords(_ days: [Day]) -> String {
-    guard let first = days.min(), let last = days.max() else { return "no school days" }
+    let days = Set(days).sorted()
+    guard let first = days.first, let last = days.last else { return "no school days" }
     guard first != last else { return last.longDescription }
-    let (fy, fm, _) = first.parts
-    let (ly, lm, _) = last.parts
-    let start: String
-    if fy == ly && fm == lm {
-        start = first.longDescription.split(separator: " ").prefix(2).joined(separator: " ")
-    } else if fy == ly {
-        start = first.longDescription.split(separator: " ").prefix(3).joined(separator: " ")
-    } else {
-        start = first.longDescription
+    var runs: [(first: Day, last: Day)] = []
+    for day in days {
+        if let run = runs.last, nextWeekday(after: run.last) == day { runs[runs.count - 1].last = day } else { runs.append((day, day)) }
     }
-    return "\(start) – \(last.longDescription), \(counted(Set(days).count, "school day"))"
+    let count = counted(days.count, "school day")
+    // Beyond a few pieces a list reads worse than the span.
+    guard runs.count <= 3 else { return "\(count) between \(shortDay(first, before: last)) and \(last.longDescription)" }
+    // Each date as it reads before the next date written.
+    let written = runs.flatMap { $0.first == $0.last ? [$0.first] : [$0.first, $0.last] }
+    var text = ""
+    var index = 0
+    for (number, run) in runs.enumerated() {
+        if number > 0 { text += number == runs.count - 1 ? " and " : ", " }
+        let pieces = run.first == run.last ? 1 : 2
+        text += (index..<index + pieces).map { index in
+            index + 1 < written.count ? shortDay(written[index], before: written[index + 1]) : written[index].longDescription
+        }.joined(separator: " – ")
+        index += pieces
+    }
+    return "\(text), \(count)"
 }
 
-/// `daysWords` of stored `YYYY-MM-DD` dates; a date attsync cannot read is shown as stored.
+/// `Mon 5 Oct – Sun 29 Nov 2026`: every date from `first` to `last`, as `daysWords` writes a range.
+func spanWords(_ first: Day, _ last: Day) -> String {
+    first == last ? last.longDescription : "\(shortDay(first, before: last)) – \(last.longDescription)"
+}
+
+/// The weekday after `day`, over a weekend.
+private func nextWeekday(after day: Day) -> Day {
+    var next = day.adding(days: 1)
+    while next.isWeekend { next = next.adding(days: 1) }
+    return next
+}
+
+/// `Wed 18`, `Mon 30 Nov` or `Fri 18 Dec 2026`: `day` without what the date written after it repeats.
+private func shortDay(_ day: Day, before next: Day) -> String {
+    let (year, month, _) = day.parts
+    let words = day.longDescription.split(separator: " ")
+    guard year == next.parts.year else { return day.longDescription }
+    return words.prefix(month == next.parts.month ? 2 : 3).joined(separator: " ")
+}
+
 func daysWords(_ dates: [String]) -> String {
     let days = dates.compactMap(Day.init(iso:))
     return days.count == dates.count ? daysWords(days) : datesSummary(dates)

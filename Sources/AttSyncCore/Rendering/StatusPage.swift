@@ -166,7 +166,7 @@ enum StatusPage {
         out += "</svg>\n"
         let average = rates.map(\.1).reduce(0, +) / Double(rates.count)
         out +=
-            "<figcaption>\(counted(rates.count, "school day")) sent, \(html(daysWords(rates.map(\.0)))); lowest \(percent(rates.map(\.1).min())), "
+            "<figcaption>Sent: \(html(daysWords(rates.map(\.0)))); lowest \(percent(rates.map(\.1).min())), "
             + "highest \(percent(rates.map(\.1).max())), average of the days \(percent(average)).</figcaption>\n"
         return out + "</figure>\n"
     }
@@ -185,8 +185,9 @@ enum StatusPage {
         let groups = Catalogue.yearGroups.filter { group in
             week.this.contains { page.accepted[$0]?.registers.yearGroups.contains(group) ?? false }
         }
-        out += "<table class=\"weekly\">\n<thead><tr><th>Year group</th><th>Attendance this week</th><th>Last week</th><th>Change</th>"
-        out += "<th>Authorised absence</th><th>Unauthorised absence</th></tr></thead>\n<tbody>\n"
+        out +=
+            "<table class=\"weekly\">\n<thead><tr><th>Year group</th><th>Attendance this week</th><th>Last week (\(html(daysWords(week.last))))</th><th>Change</th>"
+        out += "<th>Authorised absence (sessions)</th><th>Unauthorised absence (sessions)</th></tr></thead>\n<tbody>\n"
         for (name, group) in [("Whole school", String?.none)] + groups.map({ (yearGroupName($0), Optional($0)) }) {
             let now = tally(week.this, group)
             let before = tally(week.last, group)

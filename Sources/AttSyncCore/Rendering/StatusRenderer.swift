@@ -11,42 +11,43 @@ enum StatusRenderer {
                 String(overview.runs.consecutiveFailures), problem(overview, timeZone),
             ])
         }
-        let date = overviews.first.map { " on \($0.runDate)" } ?? ""
+        let date = overviews.first.map { " on \($0.runDate.longDescription)" } ?? ""
         return "Status\(date):\n" + table.render()
             + "Pending: dates with marks the DfE has never accepted. `attsync history` lists every submission.\n"
     }
 
-    /// `✓ Ann Head, 2026-11-20 09:00 (attsync)`, `✗ none`, `✗ removed by …`, `✗ DfE service retired`.
+    /// `✓ Ann Head, Fri 20 Nov 2026 09:00 (attsync)`, `✗ none`, `✗ removed by …`, `✗ DfE service retired`.
     static func consent(_ history: ConsentHistory, _ zone: TimeZone) -> String {
-        if let given = history.inForce { return "✓ \(given.by), \(localTime(given.at, zone)) (\(given.osUser))" }
-        if let retired = history.retiredByService { return "✗ DfE service retired (HTTP 410), \(localTime(retired.at, zone))" }
-        if let removed = history.events.last { return "✗ removed by \(removed.by), \(localTime(removed.at, zone))" }
+        if let given = history.inForce { return "✓ \(given.by), \(localDayTime(given.at, zone)) (\(given.osUser))" }
+        if let retired = history.retiredByService { return "✗ DfE service retired, \(localDayTime(retired.at, zone))" }
+        if let removed = history.events.last { return "✗ removed by \(removed.by), \(localDayTime(removed.at, zone))" }
         return "✗ none"
     }
 
-    /// `2026-11-27, submission 12 at 2026-11-27 17:31`, or `never`.
+    /// `Fri 27 Nov 2026 (submission 12, Fri 27 Nov 2026 17:31)`, or `never`.
     static func lastAccepted(_ overview: SchoolOverview, _ zone: TimeZone) -> String {
         guard let date = overview.lastAcceptedDate else { return "never" }
-        guard let record = overview.lastAccepted else { return date.description }
-        return "\(date), submission \(record.id) at \(localTime(record.finishedAt ?? record.createdAt, zone))"
+        guard let record = overview.lastAccepted else { return date.longDescription }
+        return "\(date.longDescription) (submission \(record.id), \(localDayTime(record.finishedAt ?? record.createdAt, zone)))"
     }
 
-    /// `none`, `3: 2026-11-23 – 2026-11-25 (2 school days)`, or `unknown (…)`.
+    /// `none`, `Mon 23 – Wed 25 Nov 2026, 3 school days`, or `unknown (…)`.
     static func pending(_ overview: SchoolOverview) -> String {
         guard let pending = overview.pending else { return "unknown: the MIS copy cannot be read" }
         guard !pending.dates.isEmpty else { return "none" }
         let waited = pending.schoolDaysWaited == 0 ? "" : ", oldest \(counted(pending.schoolDaysWaited, "school day")) ago"
-        return "\(pending.dates.count): \(datesSummary(pending.dates.map(\.description)))\(waited)"
+        return daysWords(pending.dates) + waited
     }
 
-    /// The first line of the newest failed run's problem while the school is failing, with its run date; `-` otherwise.
+    /// The first line of the newest failed run's problem while the school is failing, with its time; `-` otherwise.
+    /// (The exit code is in `status --json`.)
     static func problem(_ overview: SchoolOverview, _ zone: TimeZone) -> String {
         if overview.runs.consecutiveFailures == 0 {
             guard overview.pending == nil, let unknown = overview.pendingUnknown else { return "-" }
             return firstLine(unknown)
         }
         guard let failure = overview.runs.lastFailure else { return "-" }
-        return "\(localTime(failure.finishedAt, zone)): exit \(failure.exitStatus), " + firstLine(failure.problem ?? "")
+        return "\(localDayTime(failure.finishedAt, zone)): " + firstLine(failure.problem ?? "")
     }
 
     /// The first line, control characters made visible, at most 160 characters.

@@ -11,22 +11,39 @@ package struct RegisterGap: Sendable, Equatable {
         case noRegistersAtAll
     }
 
+    /// Whether the DfE already has the date as it is now (so with the register missing).
+    package enum Delivery: Sendable, Equatable {
+        /// Not sent yet, or changed since: the next send carries it as it is.
+        case notYet
+        /// Accepted as it is now; `resentByNextRun`: the date is in the next run's window.
+        case withDfE(resentByNextRun: Bool)
+    }
+
     package var day: Day
     package var kind: Kind
     /// Pupils on roll in what was not taken.
     package var pupils: Int
+    /// Set by whoever knows what the DfE has: `SchoolRun` for preview and send, `SchoolDays` for history.
+    package var delivery = Delivery.notYet
 
     /// The sentence, the same wherever it is shown.
     package var words: String {
+        let resend: String
+        switch delivery {
+        case .notYet, .withDfE(resentByNextRun: true): resend = "the next run re-sends"
+        case .withDfE(resentByNextRun: false): resend = "then `attsync send --date \(day)` re-sends"
+        }
         switch kind {
         case .notTaken(let yearGroup?, let session):
+            let sent = delivery == .notYet ? "it will be sent with no marks" : "the DfE has it with no marks"
             return
                 "\(yearGroupName(yearGroup)) \(session.rawValue) register not taken, \(day.longDescription) (\(counted(pupils, "pupil"))): "
-                + "it will be sent with no marks; take the register in the MIS and the next run re-sends it"
+                + "\(sent); take the register in the MIS and \(resend) it"
         case .notTaken(nil, let session):
+            let sent = delivery == .notYet ? "they will be sent with no marks" : "the DfE has them with no marks"
             return
                 "\(session.rawValue) registers not taken for any year group, \(day.longDescription) (\(counted(pupils, "pupil"))): "
-                + "they will be sent with no marks; take the registers in the MIS and the next run re-sends them"
+                + "\(sent); take the registers in the MIS and \(resend) them"
         case .noRegistersAtAll:
             return
                 "No registers taken on \(day.longDescription) (\(counted(pupils, "pupil")) on roll): INSET or closure day? "

@@ -53,6 +53,11 @@ package struct SchoolDays: Sendable {
                 day: day, figures: problem == nil ? figures[day] : nil, digest: digests[day], record: records[day], consent: consent,
                 sentByNextRun: nextRun.contains(day), schoolDay: calendar.isSchoolDay(day))
         }
+        for index in gaps.indices {
+            if case .withDfE? = statuses.first(where: { $0.day == gaps[index].day })?.state {
+                gaps[index].delivery = .withDfE(resentByNextRun: nextRun.contains(gaps[index].day))
+            }
+        }
         return SchoolDays(statuses: statuses, figures: figures, gaps: gaps, problem: problem)
     }
 }

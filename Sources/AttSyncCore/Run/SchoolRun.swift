@@ -57,5 +57,12 @@ package struct SchoolRun: Sendable {
     package var qualityNotes: [String] { DataQuality.notes(figures) }
 
     /// Registers not taken, and school days without any register: reported loudly by `preview` and `send`.
-    package var registerGaps: [RegisterGap] { RegisterGap.find(in: figures, calendar: plan.calendar) }
+    /// A date the DfE already holds as it is now is said to be with the DfE, with no marks.
+    package var registerGaps: [RegisterGap] {
+        RegisterGap.find(in: figures, calendar: plan.calendar).map { gap in
+            var gap = gap
+            if changes?[gap.day] == .unchanged { gap.delivery = .withDfE(resentByNextRun: true) }
+            return gap
+        }
+    }
 }

@@ -62,6 +62,10 @@ package struct Console: Sendable {
     /// - Parameter urn: the school the problem is about, for `--log-format json`.
     package func problem(_ text: String, urn: String? = nil) { diagnostic(.error, text, urn: urn) }
 
+    /// Something people must see that does not fail the command (a register not taken): stderr, always
+    /// shown, even under `--quiet`, labelled `warning` by `--log-format json`.
+    package func warning(_ text: String, urn: String? = nil) { diagnostic(.warning, text, urn: urn) }
+
     /// `text` to `stream` as it is, past every filter: for output already filtered and formatted by another
     /// console with the same settings (a school's buffered output in `SendOperation`'s workers).
     package func pass(_ stream: Stream, _ text: String) { sink(stream, text) }

@@ -37,11 +37,23 @@ import Testing
     }
 
     @Test func datesAreWrittenOneWay() {
-        #expect(daysWords([Day("2026-11-18"), Day("2026-11-19"), Day("2026-11-27")]) == "Wed 18 – Fri 27 Nov 2026, 3 school days")
-        #expect(daysWords([Day("2026-11-30"), Day("2026-12-04")]) == "Mon 30 Nov – Fri 4 Dec 2026, 2 school days")
-        #expect(daysWords([Day("2026-12-18"), Day("2027-01-04")]) == "Fri 18 Dec 2026 – Mon 4 Jan 2027, 2 school days")
+        let days = { (dates: [String]) in dates.map { Day($0) } }
+        // Runs of weekdays are ranges; a weekend does not break a run, a missing weekday does.
+        #expect(daysWords(days(["2026-11-18", "2026-11-19", "2026-11-20", "2026-11-23"])) == "Wed 18 – Mon 23 Nov 2026, 4 school days")
+        #expect(
+            daysWords(days(["2026-11-18", "2026-11-19", "2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26"]))
+                == "Wed 18 – Thu 19 and Mon 23 – Thu 26 Nov 2026, 6 school days", "the range never covers Fri 20, which is not in the set")
+        #expect(daysWords(days(["2026-11-18", "2026-11-19", "2026-11-27"])) == "Wed 18 – Thu 19 and Fri 27 Nov 2026, 3 school days")
+        #expect(daysWords(days(["2026-11-16", "2026-11-18", "2026-11-20"])) == "Mon 16, Wed 18 and Fri 20 Nov 2026, 3 school days")
+        #expect(
+            daysWords(days(["2026-11-02", "2026-11-04", "2026-11-06", "2026-11-10"])) == "4 school days between Mon 2 and Tue 10 Nov 2026")
+        #expect(daysWords(days(["2026-11-30", "2026-12-01"])) == "Mon 30 Nov – Tue 1 Dec 2026, 2 school days")
+        #expect(daysWords(days(["2026-11-30", "2026-12-04"])) == "Mon 30 Nov and Fri 4 Dec 2026, 2 school days")
+        #expect(
+            daysWords(days(["2026-12-17", "2026-12-18", "2027-01-04"])) == "Thu 17 – Fri 18 Dec 2026 and Mon 4 Jan 2027, 3 school days")
         #expect(daysWords([Day("2026-11-27")]) == "Fri 27 Nov 2026")
         #expect(daysWords(["2026-11-26", "2026-11-27"]) == "Thu 26 – Fri 27 Nov 2026, 2 school days")
+        #expect(daysWords(["2026-11-27", "2026-11-27"]) == "Fri 27 Nov 2026", "each date once")
     }
 
     @Test func yearGroupsAndCodesInSchoolWords() {
