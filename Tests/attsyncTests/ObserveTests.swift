@@ -199,7 +199,7 @@ import Testing
         #expect(third.status == 76, "\(third.stderr)")
         let alerts = third.stderr.split(separator: "\n").filter { $0.contains("alert") }
         #expect(alerts.count == 1, "said in one line: \(third.stderr)")
-        #expect(alerts.first?.contains("Sample Primary (URN 100000) since 2026-11-23 (2 school days)") == true, "\(third.stderr)")
+        #expect(alerts.first?.contains("Sample Primary (URN 100000) since Mon 23 Nov 2026 (2 school days)") == true, "\(third.stderr)")
         let values = try samples(metrics)
         let school = #"{urn="100000",school="Sample Primary"}"#
         #expect(values["attsync_run_exit_code"] == "76")

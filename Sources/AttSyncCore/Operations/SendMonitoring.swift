@@ -61,7 +61,8 @@ package enum SendMonitoring {
             let threshold = context.configuration.alerts.pendingSchoolDays
             let which = alerts.map { school, overview in
                 let since =
-                    overview.pending?.dates.first.map { "since \($0)" } ?? "failing since \(overview.runs.failingSince?.description ?? "?")"
+                    overview.pending?.dates.first.map { "since \($0.longDescription)" }
+                    ?? "failing since \(overview.runs.failingSince?.longDescription ?? "?")"
                 return "\(school.displayName) \(since) (\(counted(overview.schoolDaysWaited, "school day")))"
             }
             if status == .temporaryFailure { status = .pendingAlert }
