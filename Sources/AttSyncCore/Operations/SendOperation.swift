@@ -149,7 +149,9 @@ package enum SendOperation {
             console.result("  \(school.displayName): no marks on any date of the run; nothing to send\n")
             return
         case .unchanged(let since):
-            console.result("  \(school.displayName): nothing changed since submission \(since); not sent again (--force sends it)\n")
+            console.result(
+                "  \(school.displayName): nothing to send: the DfE already has \(daysWords(payload.days)) as they are now "
+                    + "(submission \(since); --force sends them again)\n")
             return
         case .send:
             break
