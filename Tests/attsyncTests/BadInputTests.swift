@@ -97,7 +97,7 @@ import Testing
             workspace, 65,
             [
                 "4 attendance_marks rows with a session other than AM or PM", "'am'",
-                "1 attendance_marks rows with a date that is not a real YYYY-MM-DD date", "'2026-11-31'", "nothing was sent",
+                "1 attendance_marks rows with a date that is not a real YYYY-MM-DD date", "'2026-11-31'", "fix them at source",
             ])
         let result = try workspace.run(["preview", "--date", "2026-11-27"])
         #expect(!result.stderr.contains("P-SECRET") && !result.stderr.contains("P0"))

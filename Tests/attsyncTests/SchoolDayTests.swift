@@ -58,8 +58,8 @@ import Testing
         #expect(lines.count == 3, "\(sent.stderr)")
         #expect(
             lines.contains(
-                "attsync: ⚠ Sample Secondary (URN 100000): Year 8 PM register not taken, Thu 26 Nov 2026 (169 pupils): it will be sent with no marks; take the register in the MIS and the next run re-sends it"
-            ))
+                "attsync: ⚠ Sample Secondary (URN 100000): Year 8 PM register not taken, Thu 26 Nov 2026 (169 pupils): the DfE has it with no marks; take the register in the MIS and the next run re-sends it"
+            ), "said once the DfE has accepted it")
         #expect(lines.contains { $0.contains("Year 7 PM register not taken, Wed 18 Nov 2026 (167 pupils)") })
         #expect(lines.contains { $0.contains("No registers taken on Fri 20 Nov 2026") })
         // Sent unchanged the next night: nothing goes out, and the register is still reported, as sent.
@@ -73,7 +73,10 @@ import Testing
         #expect(register["message"]?.contains("the DfE has it with no marks; take the register in the MIS") == true)
         #expect(standin.requests(to: "/attendances").count == 1)
         let show = try standin.attsync(["history", "show", "1"])
-        #expect(show.stdout.contains("Year 8 PM register not taken, Thu 26 Nov 2026"), "recorded with the submission")
+        #expect(
+            show.stdout.replacingOccurrences(of: "\n" + String(repeating: " ", count: 17), with: " ").contains(
+                "Year 8 PM register not taken, Thu 26 Nov 2026 (169 pupils): this submission carries it with no marks"),
+            "recorded with the submission")
     }
 }
 
@@ -222,7 +225,7 @@ extension SchoolDayTests {
                 "attsync: ✗ Sample Secondary (URN 100000): nothing sent: the MIS copy uses attendance codes that are not national codes\n"),
             "\(unknown.stderr)")
         #expect(
-            unknown.stderr.contains("\n    For IT: unknown attendance codes; nothing was sent:\n      \"ZZ\": 1 mark on Wed 25 Nov 2026\n"))
+            unknown.stderr.contains("\n    For IT: unknown attendance codes:\n      \"ZZ\": 1 mark on Wed 25 Nov 2026\n"))
         #expect(standin.requests(to: "/attendances").count == 1, "only Thursday's send reached the DfE")
     }
 

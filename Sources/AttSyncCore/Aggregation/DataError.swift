@@ -1,7 +1,7 @@
 /// Source data that cannot be sent as it is. Messages give counts and examples (dates, sessions, codes,
 /// year groups), never pupil identifiers.
 ///
-/// Always exit 65, and nothing is sent for the school: a person must fix the copy or the configuration,
+/// Always exit 65, and nothing is sent for the school (`send` says so in its plain words): a person must fix the copy or the configuration,
 /// and running again without that gives the same answer.
 package enum DataError: AttSyncError, Equatable {
     /// Rows that break the rules of docs/mis-schema.md, grouped by problem.
@@ -42,7 +42,7 @@ package enum DataError: AttSyncError, Equatable {
             let lines = problems.map { problem in
                 "  \(problem.count.grouped) \(problem.what), e.g. \(visible(problem.examples.joined(separator: "; ")))"
             }
-            return "the MIS copy has \(total) invalid row\(total == 1 ? "" : "s"); nothing was sent. Fix them at source:\n"
+            return "the MIS copy has \(total) invalid row\(total == 1 ? "; fix it" : "s; fix them") at source:\n"
                 + lines.joined(separator: "\n")
         case .unknownCodes(let codes):
             var lines = codes.prefix(Self.listLimit).map { code in
@@ -57,8 +57,8 @@ package enum DataError: AttSyncError, Equatable {
                 lines.append("  and \(counted(rest.count, "more code")) (\(counted(rest.reduce(0) { $0 + $1.count }, "mark")))")
             }
             let example = codes.first.map { "\"\(visible($0.code))\": \"…\"" } ?? ""
-            return "unknown attendance codes; nothing was sent:\n" + lines.joined(separator: "\n")
-                + "\nmap each to its national code in the configuration (\"codes\": {\"map\": {\(example)}}, with the national code in place of …), or set \"codes\": {\"unknown\": \"skip\"} to leave such marks out"
+            return "unknown attendance codes:\n" + lines.joined(separator: "\n")
+                + "\nmap each to its national code in the configuration (\"codes\": {\"map\": {\(example)}}, with the national code in place of …), correct the marks in the MIS, or set \"codes\": {\"unknown\": \"skip\"} to leave such marks out"
         }
     }
 

@@ -256,7 +256,8 @@ package enum CheckOperation {
 
     // MARK: - Each school
 
-    /// Consent; the MIS copy readable with its views, tables and columns; the date index; the codes of the last 8 weeks.
+    /// Consent; the MIS copy readable with its views, tables and columns; the date index; the codes of the last 8
+    /// weeks; the run's figures built as send builds them.
     static func schoolChecks(
         _ school: Configuration.School, index: Int, configuration: Configuration, store: StateStore?, runDate: Day, user: String
     ) -> [CheckLine] {
@@ -351,6 +352,25 @@ package enum CheckOperation {
             }
         } catch {
             lines.append(.fail(ExitStatus(for: error), "\(error)", fix: sourceFix(error, key: key, user: user)))
+        }
+
+        // The figures send would build: rows it refuses (a session other than AM or PM, a pupil in two year
+        // groups…) stop it as surely as an unknown code, which the line above already reports.
+        let failedBefore = lines.contains { $0.failure != nil }
+        do {
+            let run = try SchoolRun.prepare(school: school, configuration: configuration, runDate: runDate, history: nil)
+            lines.append(.pass("the figures of \(daysWords(run.window)) can be built as send builds them"))
+        } catch DataError.unknownCodes {
+            // Reported by the codes line.
+        } catch let error as DataError {
+            lines.append(
+                .fail(
+                    .dataError, "the figures of the run cannot be built; send would stop (exit 65): \(error)",
+                    fix: "correct these rows in the MIS, or their views in \(key).views (docs/mis-schema.md)"))
+        } catch  where !failedBefore {
+            lines.append(.fail(ExitStatus(for: error), "\(error)", fix: sourceFix(error, key: key, user: user)))
+        } catch {
+            // The same copy's problem is already reported above.
         }
         return lines
     }

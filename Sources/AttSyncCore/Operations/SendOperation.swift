@@ -141,9 +141,16 @@ package enum SendOperation {
             throw NothingSent.wrapping(error, window: plan.window, history: history)
         }
         let payload = run.payload
-        // Loud and always, even under --quiet (cron mails it); the exit code stays the send's.
-        let gaps = run.registerGaps.map(\.words)
-        for gap in gaps { console.warning("attsync: ⚠ \(school.displayName): \(gap)", urn: school.urn) }
+        // Loud and always, even under --quiet (cron mails it); the exit code stays the send's. Said once the
+        // send has ended, so a register the DfE has just accepted is said to be with the DfE.
+        let gaps = run.registerGaps
+        var accepted = false
+        defer {
+            for var gap in gaps {
+                if accepted { gap.delivery = .withDfE(resentByNextRun: true) }
+                console.warning("attsync: ⚠ \(school.displayName): \(gap.words)", urn: school.urn)
+            }
+        }
         switch run.decision(force: force) {
         case .nothingToSend:
             console.result("  \(school.displayName): no marks on any date of the run; nothing to send\n")
@@ -156,14 +163,19 @@ package enum SendOperation {
         case .send:
             break
         }
-        let notes = run.qualityNotes
+        let notes = run.qualityNotes()
         if !notes.isEmpty {
             console.note(
                 "attsync: data quality for \(school.displayName) (attsync preview --detail --date \(runDate) shows where):"
                     + notes.map { "\n    \($0)" }.joined())
         }
+        let carried = gaps.map { gap in
+            var gap = gap
+            if gap.delivery == .notYet { gap.delivery = .thisSubmission }
+            return gap.words
+        }
         let begun = try store.beginSubmission(
-            urn: school.urn, runDate: runDate, payload: payload, dataQuality: gaps + notes, forced: force, at: context.clock.now())
+            urn: school.urn, runDate: runDate, payload: payload, dataQuality: carried + notes, forced: force, at: context.clock.now())
         let id = begun.id
         console.detail(
             "submission \(id): \(counted(payload.days.count, "date")), \(payload.body.count) bytes, Idempotency-Key \(begun.idempotencyKey)"
@@ -195,6 +207,7 @@ package enum SendOperation {
         } catch {
             throw SendError.acceptedButNotRecorded(submission: id, reference: acceptance.reference, problem: error.problem)
         }
+        accepted = true
         let reference = acceptance.reference.map { " as \($0)" } ?? ""
         let dates = daysWords(payload.days) + changeWords(run)
         if outcome.status == .accepted {

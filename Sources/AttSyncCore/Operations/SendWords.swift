@@ -37,13 +37,20 @@ extension SendOperation.SubmissionFailed {
     /// errors are), then the technical message for IT with the submission to look up.
     var plainDescription: String {
         let plain = FailureWords.plain(error.kind, status: error.submissionStatus)
-        var out = plain.what + (facts.posts == 0 && error.kind != .interrupted ? " (the figures were not received by the DfE)" : "")
-        out += "\n    What it means: \(facts.meaning)"
-        for dfeError in errors.prefix(10) { out += "\n    The DfE refused: \(DfEErrorWords.words(dfeError, in: facts.body))" }
-        if errors.count > 10 { out += "\n    … and \(errors.count - 10) more (attsync history show \(submission))" }
-        out += "\n    What next: \(plain.next)"
-        return out + "\n    For IT: \(error) (submission \(submission): attsync history show \(submission))"
+        var refused = errors.prefix(10).map { "The DfE refused: \(DfEErrorWords.words($0, in: facts.body))" }
+        if errors.count > 10 { refused.append("… and \(errors.count - 10) more (attsync history show \(submission))") }
+        return failureText(
+            plain.what + (facts.posts == 0 && error.kind != .interrupted ? " (the figures were not received by the DfE)" : ""),
+            meaning: facts.meaning, details: refused, next: plain.next,
+            forIT: "\(error) (submission \(submission): attsync history show \(submission))")
     }
+}
+
+/// The layout of every failure of a school in the cron mail: what happened on the first line, then what it
+/// means for the days, any details, what next, and the technical message for IT, each indented under it.
+func failureText(_ what: String, meaning: String, details: [String] = [], next: String, forIT: String) -> String {
+    let lines = ["What it means: \(meaning)"] + details + ["What next: \(next)", "For IT: \(forIT)"]
+    return what + lines.map { "\n    " + $0.replacingOccurrences(of: "\n", with: "\n    ") }.joined()
 }
 
 extension SendOperation {
@@ -70,8 +77,7 @@ extension SendOperation {
             var meaning = ["nothing was sent this run"]
             if !missing.isEmpty { meaning.append("not with the DfE: \(daysWords(missing))") }
             if !held.isEmpty { meaning.append("the DfE has \(daysWords(held)) from earlier sends") }
-            return "nothing sent: \(plain.what)\n    What it means: \(meaning.joined(separator: "; "))\n    What next: \(plain.next)"
-                + "\n    For IT: " + "\(error)".replacingOccurrences(of: "\n", with: "\n    ")
+            return failureText("nothing sent: \(plain.what)", meaning: meaning.joined(separator: "; "), next: plain.next, forIT: "\(error)")
         }
 
         var exitStatus: ExitStatus { error.exitStatus }

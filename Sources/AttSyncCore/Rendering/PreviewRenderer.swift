@@ -57,7 +57,7 @@ package enum PreviewRenderer {
                     + "SHA-256 \(run.payload.sha256)\n"
             }
         }
-        let notes = run.qualityNotes
+        let notes = run.qualityNotes(all: detail)
         if !notes.isEmpty {
             out += "  Data quality:\n" + notes.map { "    " + $0 + "\n" }.joined()
         }

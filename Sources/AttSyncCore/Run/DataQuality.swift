@@ -15,6 +15,8 @@ package struct RegisterGap: Sendable, Equatable {
     package enum Delivery: Sendable, Equatable {
         /// Not sent yet, or changed since: the next send carries it as it is.
         case notYet
+        /// Carried by the submission being recorded (its data-quality notes, kept with it).
+        case thisSubmission
         /// Accepted as it is now; `resentByNextRun`: the date is in the next run's window.
         case withDfE(resentByNextRun: Bool)
     }
@@ -30,17 +32,22 @@ package struct RegisterGap: Sendable, Equatable {
     package var words: String {
         let resend: String
         switch delivery {
-        case .notYet, .withDfE(resentByNextRun: true): resend = "the next run re-sends"
+        case .notYet, .thisSubmission, .withDfE(resentByNextRun: true): resend = "the next run re-sends"
         case .withDfE(resentByNextRun: false): resend = "then `attsync send --date \(day)` re-sends"
         }
         switch kind {
         case .notTaken(let yearGroup?, let session):
-            let sent = delivery == .notYet ? "it will be sent with no marks" : "the DfE has it with no marks"
+            let sent =
+                (delivery == .notYet ? "it will be sent" : delivery == .thisSubmission ? "this submission carries it" : "the DfE has it")
+                + " with no marks"
             return
                 "\(yearGroupName(yearGroup)) \(session.rawValue) register not taken, \(day.longDescription) (\(counted(pupils, "pupil"))): "
                 + "\(sent); take the register in the MIS and \(resend) it"
         case .notTaken(nil, let session):
-            let sent = delivery == .notYet ? "they will be sent with no marks" : "the DfE has them with no marks"
+            let sent =
+                (delivery == .notYet
+                    ? "they will be sent" : delivery == .thisSubmission ? "this submission carries them" : "the DfE has them")
+                + " with no marks"
             return
                 "\(session.rawValue) registers not taken for any year group, \(day.longDescription) (\(counted(pupils, "pupil"))): "
                 + "\(sent); take the registers in the MIS and \(resend) them"
@@ -87,7 +94,10 @@ enum DataQuality {
     static let listed = 5
 
     /// Dates without marks are left out, so their pupils do not all count as unmarked.
-    static func notes(_ figures: SchoolFigures) -> [String] {
+    /// - Parameters:
+    ///   - runDate: for the command that lists every finding.
+    ///   - all: every finding (`preview --detail`), not the first `listed` of each kind.
+    static func notes(_ figures: SchoolFigures, runDate: Day, all: Bool = false) -> [String] {
         let days = figures.days.filter(\.hasMarks)
         var notes: [String] = []
         var notOnRoll: [String] = []
@@ -134,9 +144,12 @@ enum DataQuality {
                 }
             }
         }
+        let limit = all ? Int.max : listed
         for list in [notOnRoll, skipped, wrong, duplicates, unmarked] {
-            notes += list.prefix(listed)
-            if list.count > listed { notes.append("and \(list.count - listed) more like it (attsync preview --detail shows every date)") }
+            notes += list.prefix(limit)
+            if list.count > limit {
+                notes.append("and \(list.count - limit) more like it (attsync preview --detail --date \(runDate) lists them all)")
+            }
         }
         if !figures.marksOffCalendar.isEmpty {
             let dates = figures.marksOffCalendar.keys.sorted()

@@ -54,7 +54,8 @@ package struct SchoolRun: Sendable {
 
     /// The data-quality findings of the dates sent, each naming the date, session and year group
     /// (`DataQuality`): what `preview` shows and what `send` reports and records with the submission.
-    package var qualityNotes: [String] { DataQuality.notes(figures) }
+    /// - Parameter all: every finding (`preview --detail`), not the first few of each kind.
+    package func qualityNotes(all: Bool = false) -> [String] { DataQuality.notes(figures, runDate: runDate, all: all) }
 
     /// Registers not taken, and school days without any register: reported loudly by `preview` and `send`.
     /// A date the DfE already holds as it is now is said to be with the DfE, with no marks.

@@ -101,7 +101,7 @@ import Testing
         #expect(run.window == [Day("2026-11-26"), Day("2026-11-27"), Day("2026-12-01")], "the school's own closure is not a school day")
         #expect(run.payload.days == [Day("2026-11-27"), Day("2026-12-01")])
         #expect(run.figures.marksOffCalendar == [Day("2026-11-28"): 1, Day("2026-11-30"): 2])
-        let note = try #require(run.qualityNotes.first { $0.contains("not school days") })
+        let note = try #require(run.qualityNotes().first { $0.contains("not school days") })
         #expect(note.hasPrefix("3 marks on dates that are not school days (Sat 28 Nov 2026, Mon 30 Nov 2026) not sent"))
     }
 

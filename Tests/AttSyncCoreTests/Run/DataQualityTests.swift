@@ -58,12 +58,44 @@ import Testing
         partly.am.notOnRollCodes = ["Z": 2]
         partly.pm.notOnRoll = 1
         partly.pm.notOnRollCodes = ["N": 1]
-        let notes = DataQuality.notes(SchoolFigures(days: [partly], totalOnRollOnRunDate: 5))
+        let notes = DataQuality.notes(SchoolFigures(days: [partly], totalOnRollOnRunDate: 5), runDate: Day("2026-11-27"))
         #expect(
             notes == [
                 "Thu 26 Nov 2026 AM: 2 marks of pupils not on roll, not sent (Z 2, prospective pupils not yet on roll: normal)",
                 "Thu 26 Nov 2026 PM: 1 mark of pupils not on roll, not sent (N 1; check those pupils' admission and leaving dates in the MIS)",
                 "Thu 26 Nov 2026 AM, Year 7: 1 of 3 pupils without a mark",
             ])
+    }
+
+    @Test func previewDetailListsEveryFindingAndTheHintNamesTheRunDate() {
+        let days = ["2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20", "2026-11-23", "2026-11-24"].map { date in
+            var full = day(date, marked: [.am: ["7": 3, "8": 2], .pm: ["7": 3, "8": 2]])
+            full.am.notOnRoll = 1
+            full.am.notOnRollCodes = ["Z": 1]
+            return full
+        }
+        let figures = SchoolFigures(days: days, totalOnRollOnRunDate: 5)
+        let few = DataQuality.notes(figures, runDate: Day("2026-11-24"))
+        #expect(few.count == 6)
+        #expect(few.last == "and 2 more like it (attsync preview --detail --date 2026-11-24 lists them all)")
+        let all = DataQuality.notes(figures, runDate: Day("2026-11-24"), all: true)
+        #expect(all.count == 7 && all.allSatisfy { $0.contains("not on roll") })
+    }
+
+    @Test func anUntakenRegisterSaysWhetherTheDfEHasIt() {
+        var gap = RegisterGap(day: Day("2026-11-26"), kind: .notTaken(yearGroup: "8", session: .pm), pupils: 169)
+        let start = "Year 8 PM register not taken, Thu 26 Nov 2026 (169 pupils): "
+        #expect(gap.words == start + "it will be sent with no marks; take the register in the MIS and the next run re-sends it")
+        gap.delivery = .thisSubmission
+        #expect(gap.words == start + "this submission carries it with no marks; take the register in the MIS and the next run re-sends it")
+        gap.delivery = .withDfE(resentByNextRun: true)
+        #expect(gap.words == start + "the DfE has it with no marks; take the register in the MIS and the next run re-sends it")
+        gap.delivery = .withDfE(resentByNextRun: false)
+        #expect(
+            gap.words
+                == start
+                + "the DfE has it with no marks; take the register in the MIS and then `attsync send --date 2026-11-26` re-sends it")
+        gap.kind = .notTaken(yearGroup: nil, session: .am)
+        #expect(gap.words.contains("AM registers not taken for any year group") && gap.words.contains("the DfE has them with no marks"))
     }
 }

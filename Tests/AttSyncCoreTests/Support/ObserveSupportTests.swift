@@ -31,7 +31,7 @@ import Testing
         let capture = Capture()
         let console = capture.console(.json, verbose: true)
         console.problem(
-            "attsync: ✗ Sample Primary (URN 100000): the MIS copy has 3 invalid rows; nothing was sent. Fix them at source:\n  2 rows")
+            "attsync: ✗ Sample Primary (URN 100000): the MIS copy has 3 invalid rows; fix them at source:\n  2 rows")
         console.problem("attsync: warning: two schools read one copy")
         console.note("note: data quality for Sample Primary (URN 100001): 2 marks")
         console.problem("attsync: ✗ URN 100002: no consent", urn: "100002")
