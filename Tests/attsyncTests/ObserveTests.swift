@@ -67,7 +67,7 @@ import Testing
 
     /// One broken prerequisite of a good trust each.
     enum Broken: String, CaseIterable, Sendable {
-        case secretNotSet, secretFileReadableByOthers, stateDirectoryWritableByOthers, misCopyMissing, noDateIndex, unknownCode
+        case secretNotSet, secretFileReadableByOthers, stateDirectoryWritableByOthers, misCopyMissing, noDateIndex, unknownCode, invalidRow
         case noConsent, sharedCopy, clientRefused, tokenHostTypo, untrustedCertificate, endpointWrong, codeListDiffers
         case subscriptionKeyWrong
 
@@ -80,6 +80,7 @@ import Testing
             case .misCopyMissing: return (66, "check schools[1].source.path")
             case .noDateIndex: return (65, "CREATE INDEX attendance_marks_by_date ON attendance_marks(date);")
             case .unknownCode: return (65, "in codes.map, e.g. \"codes\": {\"map\": {\"Q9\": \"…\"}}")
+            case .invalidRow: return (65, "correct these rows in the MIS")
             case .noConsent: return (77, "attsync consent give --by \"NAME, ROLE\" --school 100001")
             case .sharedCopy: return (78, "give each school its own MIS copy")
             case .clientRefused: return (78, "check dfe.token.clientId and the client secret")
@@ -114,6 +115,13 @@ import Testing
                 """
                 con = sqlite3.connect('mis.sqlite')
                 con.execute("UPDATE attendance_marks SET code = 'Q9' WHERE rowid IN (SELECT rowid FROM attendance_marks WHERE date = '2026-11-19' LIMIT 2)")
+                con.commit()
+                """)
+        case .invalidRow:
+            try workspace.python(
+                """
+                con = sqlite3.connect('mis.sqlite')
+                con.execute("UPDATE attendance_marks SET session = 'XX' WHERE rowid = (SELECT min(rowid) FROM attendance_marks WHERE date = '2026-11-26')")
                 con.commit()
                 """)
         case .noConsent:

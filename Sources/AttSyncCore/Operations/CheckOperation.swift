@@ -365,7 +365,9 @@ package enum CheckOperation {
         } catch let error as DataError {
             lines.append(
                 .fail(
-                    .dataError, "the figures of the run cannot be built; send would stop (exit 65): \(error)",
+                    .dataError,
+                    "the figures of the run cannot be built; send would stop (exit 65): "
+                        + error.description.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " "),
                     fix: "correct these rows in the MIS, or their views in \(key).views (docs/mis-schema.md)"))
         } catch  where !failedBefore {
             lines.append(.fail(ExitStatus(for: error), "\(error)", fix: sourceFix(error, key: key, user: user)))
