@@ -206,8 +206,8 @@ extension SchoolDayTests {
         #expect(
             missing.stderr
                 == "attsync: ✗ Sample Secondary (URN 100000): nothing sent: attsync could not find or open the school's MIS copy\n"
-                + "    What it means: nothing was sent this run; not with the DfE: Fri 20 and Fri 27 Nov 2026, 2 school days; "
-                + "the DfE has Wed 18 – Thu 19 and Mon 23 – Thu 26 Nov 2026, 6 school days from earlier sends\n"
+                + "    What it means: nothing was sent this run; the DfE has nothing for Fri 20 and Fri 27 Nov 2026, 2 school days; "
+                + "it has Wed 18 – Thu 19 and Mon 23 – Thu 26 Nov 2026, 6 school days as they were sent earlier\n"
                 + "    What next: IT checks that the MIS export ran and wrote the copy where schools[].source.path says; "
                 + "the next run sends the days that are waiting\n"
                 + "    For IT: the MIS copy \(copy) does not exist (check schools[].source.path; attsync never creates it)\n")
@@ -305,7 +305,10 @@ extension SchoolDayTests {
         #expect(structure.text.contains("Year 8 PM register not taken, Thu 26 Nov 2026 (169 pupils)"))
         #expect(structure.text.contains("Consent given by Ann Head"))
         #expect(structure.text.contains("Week of Mon 23 – Fri 27 Nov 2026, 5 school days – Sample Secondary (URN 100000)"))
-        #expect(structure.text.contains("Attendance this weekLast week (Mon 16 – Fri 20 Nov 2026, 5 school days)Change"))
+        #expect(
+            structure.text.contains(
+                "Attendance this week (Mon 23 – Fri 27 Nov 2026, 5 school days)Last week (Tue 17 – Thu 19 Nov 2026, 3 school days)Change"),
+            "each rate names the days the DfE accepted it from")
         #expect(structure.text.contains("whole school"))
 
         // With Monday's failure: the page as on Monday names it in plain words.

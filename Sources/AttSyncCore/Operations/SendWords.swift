@@ -74,9 +74,11 @@ extension SendOperation {
         }
 
         var description: String {
+            // The MIS copy was not read (or not whole): whether a missing day had registers, or a held day has
+            // changed since, is not known here, so the words claim neither.
             var meaning = ["nothing was sent this run"]
-            if !missing.isEmpty { meaning.append("not with the DfE: \(daysWords(missing))") }
-            if !held.isEmpty { meaning.append("the DfE has \(daysWords(held)) from earlier sends") }
+            if !missing.isEmpty { meaning.append("the DfE has nothing for \(daysWords(missing))") }
+            if !held.isEmpty { meaning.append("it has \(daysWords(held)) as they were sent earlier") }
             return failureText("nothing sent: \(plain.what)", meaning: meaning.joined(separator: "; "), next: plain.next, forIT: "\(error)")
         }
 

@@ -12,7 +12,8 @@ enum ConsentStatement {
                 "Counts only: for each school day, per year group and session (AM, PM), the pupils on roll and how many "
                     + "marks of each national attendance code were recorded.",
                 "No names, no pupil identifiers, no dates of birth and no other pupil-level data: nothing about any one pupil leaves the school.",
-                "Sent each school day to the DfE at \(endpointText), with the school days before it again when their marks change.",
+                "Sent each school day to the DfE at \(endpointText), together with the school days just before it, so that "
+                    + "corrections made in the MIS reach the DfE; nothing is sent when none of those days has changed.",
                 "Removing consent (attsync consent remove --by \"NAME\" --school \(school.urn)) stops every later send for the school "
                     + "at once; figures the DfE has already received stay with the DfE.",
             ].map { "  - " + $0 + "\n" }.joined()

@@ -138,8 +138,8 @@ extension FailureWords {
             case .unknownCodes:
                 return Plain(
                     what: "the MIS copy uses attendance codes that are not national codes",
-                    next: "the data manager tells IT which national code each one stands for and IT adds it to codes.map "
-                        + "in the configuration; \(later)")
+                    next: "the data manager corrects a mistyped mark in the MIS, or tells IT which national code a local code "
+                        + "stands for and IT adds it to codes.map in the configuration; \(later)")
             }
         case let error as SourceError:
             switch error {
@@ -149,7 +149,7 @@ extension FailureWords {
                     next: "IT checks that the MIS export ran and wrote the copy where schools[].source.path says; \(later)")
             case .notADatabase, .damaged, .missingSchema:
                 return Plain(
-                    what: "the school's MIS copy is not a complete attendance database",
+                    what: "the school's MIS copy is damaged, incomplete or not a database",
                     next: "IT checks the MIS export; \(later)")
             case .busy, .unfinishedWrite:
                 return Plain(

@@ -185,8 +185,13 @@ enum StatusPage {
         let groups = Catalogue.yearGroups.filter { group in
             week.this.contains { page.accepted[$0]?.registers.yearGroups.contains(group) ?? false }
         }
-        out +=
-            "<table class=\"weekly\">\n<thead><tr><th>Year group</th><th>Attendance this week</th><th>Last week (\(html(daysWords(week.last))))</th><th>Change</th>"
+        // Each week's rate is over the days whose figures the DfE accepted: the heading names them.
+        func sent(_ days: [Day]) -> String {
+            let sent = days.filter { page.accepted[$0] != nil }
+            return sent.isEmpty ? "no days sent" : html(daysWords(sent))
+        }
+        out += "<table class=\"weekly\">\n<thead><tr><th>Year group</th><th>Attendance this week (\(sent(week.this)))</th>"
+        out += "<th>Last week (\(sent(week.last)))</th><th>Change</th>"
         out += "<th>Authorised absence (sessions)</th><th>Unauthorised absence (sessions)</th></tr></thead>\n<tbody>\n"
         for (name, group) in [("Whole school", String?.none)] + groups.map({ (yearGroupName($0), Optional($0)) }) {
             let now = tally(week.this, group)
