@@ -97,7 +97,7 @@ import Testing
             workspace, 65,
             [
                 "4 attendance_marks rows with a session other than AM or PM", "'am'",
-                "1 attendance_marks rows with a date that is not a real YYYY-MM-DD date", "'2026-11-31'", "fix them at source",
+                "1 attendance_marks row with a date that is not a real YYYY-MM-DD date", "'2026-11-31'", "fix them at source",
             ])
         let result = try workspace.run(["preview", "--date", "2026-11-27"])
         #expect(!result.stderr.contains("P-SECRET") && !result.stderr.contains("P0"))
@@ -112,7 +112,7 @@ import Testing
             #"[{ "urn": "100000", "source": { "path": "mis.sqlite", "views": { "attendance_marks": "\#(marks)", "enrolments": "\#(enrolments)" } } }]"#
         let workspace = try Workspace(configuration: Workspace.configuration(schools: schools))
         defer { workspace.remove() }
-        try expectFailure(workspace, 65, ["rows without a pupil_id", "session other than AM or PM", "enrolments rows without a pupil_id"])
+        try expectFailure(workspace, 65, ["rows without a pupil_id", "session other than AM or PM", "1 enrolments row without a pupil_id"])
     }
 
     @Test func aSchoolThatCannotBePreviewedDoesNotHideTheOthers() throws {

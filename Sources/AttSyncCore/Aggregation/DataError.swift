@@ -40,7 +40,9 @@ package enum DataError: AttSyncError, Equatable {
         case .invalidRows(let problems):
             let total = problems.reduce(0) { $0 + $1.count }
             let lines = problems.map { problem in
-                "  \(problem.count.grouped) \(problem.what), e.g. \(visible(problem.examples.joined(separator: "; ")))"
+                // `what` is written for many ("attendance_marks rows with …").
+                let what = problem.count == 1 ? problem.what.replacing(" rows ", with: " row ", maxReplacements: 1) : problem.what
+                return "  \(problem.count.grouped) \(what), e.g. \(visible(problem.examples.joined(separator: "; ")))"
             }
             return "the MIS copy has \(total) invalid row\(total == 1 ? "; fix it" : "s; fix them") at source:\n"
                 + lines.joined(separator: "\n")
