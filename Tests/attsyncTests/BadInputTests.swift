@@ -121,7 +121,12 @@ import Testing
         let workspace = try Workspace(configuration: Workspace.configuration(schools: schools))
         defer { workspace.remove() }
         let result = try workspace.run(["preview", "--date", "2026-11-27"])
-        #expect(result.status == 66 && result.stderr.contains("✗ URN 100001") && result.stdout.contains("URN 100000: run date"))
+        #expect(result.status == 66 && result.stdout.contains("URN 100000: run date"))
+        // In the words of send's failures: what happened, then what next and the details for IT.
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.first == "attsync: ✗ URN 100001: cannot show the figures: attsync could not find or open the school's MIS copy")
+        #expect(lines.dropFirst().first == "    What it means: send would stop the same way, and send nothing for this school")
+        #expect(lines.contains { $0.hasPrefix("    For IT: the MIS copy ") && $0.contains("missing.sqlite does not exist") })
     }
 
     @Test func anUnknownCodeExits65WithHowToMapItOrIsSkipped() throws {

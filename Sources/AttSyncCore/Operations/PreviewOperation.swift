@@ -33,7 +33,7 @@ package enum PreviewOperation {
                 // The state database is shared by every school: if it cannot be read, no school's preview is right.
                 throw error
             } catch {
-                status = status.keepingFirstFailure(Reporter.report(error, school: school, on: context.console))
+                status = status.keepingFirstFailure(Reporter.report(PlainFailure.cannotPreview(error), school: school, on: context.console))
             }
         }
         return status

@@ -118,7 +118,7 @@ package enum SendOperation {
     }
 
     /// One school: consent, the run, the decision, the submission row, delivery, the outcome.
-    /// - Throws: `NothingSent` (no consent, `SourceError`, `DataError`), `SubmissionFailed`, `SendError`, or
+    /// - Throws: `PlainFailure` (no consent, `SourceError`, `DataError`), `SubmissionFailed`, `SendError`, or
     ///   `StateError`.
     static func send(
         _ school: Configuration.School, runDate: Day, force: Bool, context: Context, store: StateStore, submitter: Submitter,
@@ -138,7 +138,7 @@ package enum SendOperation {
             run = try SchoolRun.prepare(school: school, configuration: context.configuration, runDate: runDate, history: history)
         } catch {
             let plan = RunPlan(runDate: runDate, window: school.window(context.configuration.window), history: history)
-            throw NothingSent.wrapping(error, window: plan.window, history: history)
+            throw PlainFailure.nothingSent(error, window: plan.window, history: history)
         }
         let payload = run.payload
         // Loud and always, even under --quiet (cron mails it); the exit code stays the send's. Said once the

@@ -53,35 +53,39 @@ func failureText(_ what: String, meaning: String, details: [String] = [], next: 
     return what + lines.map { "\n    " + $0.replacingOccurrences(of: "\n", with: "\n    ") }.joined()
 }
 
-extension SendOperation {
-    /// A school stopped before anything was sent (no consent, a MIS copy that cannot be read or sent as it
-    /// is), in the same plain words as a failed delivery: what happened, which of the run's days the DfE
-    /// has from earlier sends and which it has not, who does what next, and the technical message for IT.
-    struct NothingSent: AttSyncError {
-        let error: any AttSyncError
-        let plain: FailureWords.Plain
-        /// The run's days the DfE holds figures of from earlier sends (maybe older than the MIS copy's now).
-        let held: [Day]
-        /// The run's days the DfE has never accepted.
-        let missing: [Day]
+/// A school stopped before anything was sent (no consent, a MIS copy that cannot be read or sent as it is),
+/// in the same plain words as a failed delivery (`failureText`), with the error's own exit code.
+struct PlainFailure: AttSyncError {
+    let error: any AttSyncError
+    let text: String
+    var description: String { text }
+    var exitStatus: ExitStatus { error.exitStatus }
 
-        /// `error` in plain words, or `error` itself when it has none (a state failure, an unexpected one).
-        static func wrapping(_ error: any Error, window: [Day], history: AcceptedHistory) -> any Error {
-            guard let known = error as? any AttSyncError, let plain = FailureWords.beforeSending(error) else { return error }
-            let accepted = history.acceptedDigests
-            return NothingSent(
-                error: known, plain: plain, held: window.filter { accepted[$0] != nil }, missing: window.filter { accepted[$0] == nil })
-        }
+    /// For `send`: what happened, which of the run's days the DfE has from earlier sends and which it has
+    /// not, who does what next, and the technical message for IT; `error` itself when it has no plain words
+    /// (a state failure, an unexpected one).
+    static func nothingSent(_ error: any Error, window: [Day], history: AcceptedHistory) -> any Error {
+        guard let known = error as? any AttSyncError, let plain = FailureWords.beforeSending(error) else { return error }
+        // The MIS copy was not read (or not whole): whether a missing day had registers, or a held day has
+        // changed since, is not known here, so the words claim neither.
+        let accepted = history.acceptedDigests
+        let missing = window.filter { accepted[$0] == nil }
+        let held = window.filter { accepted[$0] != nil }
+        var meaning = ["nothing was sent this run"]
+        if !missing.isEmpty { meaning.append("the DfE has nothing for \(daysWords(missing))") }
+        if !held.isEmpty { meaning.append("it has \(daysWords(held)) as they were sent earlier") }
+        return PlainFailure(
+            error: known,
+            text: failureText("nothing sent: \(plain.what)", meaning: meaning.joined(separator: "; "), next: plain.next, forIT: "\(error)"))
+    }
 
-        var description: String {
-            // The MIS copy was not read (or not whole): whether a missing day had registers, or a held day has
-            // changed since, is not known here, so the words claim neither.
-            var meaning = ["nothing was sent this run"]
-            if !missing.isEmpty { meaning.append("the DfE has nothing for \(daysWords(missing))") }
-            if !held.isEmpty { meaning.append("it has \(daysWords(held)) as they were sent earlier") }
-            return failureText("nothing sent: \(plain.what)", meaning: meaning.joined(separator: "; "), next: plain.next, forIT: "\(error)")
-        }
-
-        var exitStatus: ExitStatus { error.exitStatus }
+    /// For `preview`: the same words, for figures that cannot be shown.
+    static func cannotPreview(_ error: any Error) -> any Error {
+        guard let known = error as? any AttSyncError, let plain = FailureWords.beforeSending(error) else { return error }
+        return PlainFailure(
+            error: known,
+            text: failureText(
+                "cannot show the figures: \(plain.what)", meaning: "send would stop the same way, and send nothing for this school",
+                next: plain.next, forIT: "\(error)"))
     }
 }
