@@ -222,7 +222,8 @@ enum SchoolSummary {
 
     /// What the columns mean, said once per school.
     static let legend =
-        "Present includes late before the register closed; late after registers closed (U) counts as unauthorised absence; "
+        "Present includes late before the register closed; late after registers closed (U) is an unauthorised absence, shown "
+        + "in its own column and not again under unauthorised absence; "
         + "approved off-site is approved educational activity; not counted is not required or unable to attend. "
         + "Attendance rate = (present + approved off-site) ÷ possible sessions (not counted and missing marks are left out). "
         + "Each register's figures from present to missing marks add up to its roll."
