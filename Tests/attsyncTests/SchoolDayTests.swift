@@ -258,6 +258,26 @@ extension SchoolDayTests {
 }
 
 extension SchoolDayTests {
+    /// A refused send whose days all reached the DfE with a later send is not listed as a problem to solve.
+    @Test func aProblemWhoseDaysReachedTheDfELaterIsListedAsSolved() throws {
+        let workspace = try secondary()
+        defer { workspace.remove() }
+        let standin = try StandIn(workspace, settings: ["faults": ["attendances": [["status": 400]]]], schools: Self.schools)
+        #expect(try standin.attsync(["consent", "give", "--by", "Ann Head"]).status == 0)
+        #expect(try standin.attsync(["send", "--date", "2026-11-26", "--quiet"]).status == 65)
+        let page = workspace.file("status.html")
+        #expect(try standin.attsync(["history", "--html", page, "--date", "2026-11-26"]).status == 0)
+        let open = try PageStructure(try String(contentsOfFile: page, encoding: .utf8)).text
+        #expect(
+            open.contains("Problems") && !open.contains("since solved") && open.contains("the DfE refused the figures"))
+        #expect(try standin.attsync(["send", "--date", "2026-11-26", "--quiet"]).status == 0)
+        #expect(try standin.attsync(["history", "--html", page, "--date", "2026-11-26"]).status == 0)
+        let solved = try PageStructure(try String(contentsOfFile: page, encoding: .utf8)).text
+        #expect(!solved.contains("Problems"), "no open problem")
+        #expect(solved.contains("Earlier problems, since solved: their days reached the DfE later"))
+        #expect(solved.contains("the DfE refused the figures.") && !solved.contains("Next: the data manager checks"))
+    }
+
     /// The office's page and the head's week, from the scenario of the issue: Thursday sent, Wednesday corrected,
     /// Friday sent, then Monday's run failing. Checked as XML (well-formed, no script, no external asset), for
     /// escaping (a school named `<script>…`), and rendered by headless Chromium where it is installed.

@@ -38,13 +38,19 @@ package enum StatusPageOperation {
                 accepted[day] = (RegisterCounts(day: day, elements: body.elements(on: day)), held.since.reference ?? held.reference)
             }
             let since = days.first.map { Day.start(of: $0, in: configuration.timeZone) } ?? .distantPast
-            let failures = try store?.submissions(urns: [school.urn], limit: 200).filter {
-                [.failed, .rejected, .interrupted].contains($0.status) && $0.createdAt >= since
+            let failures = Array(
+                (try store?.submissions(urns: [school.urn], limit: 200).filter {
+                    [.failed, .rejected, .interrupted].contains($0.status) && $0.createdAt >= since
+                } ?? []).prefix(10))
+            let resolved = failures.filter { failure in
+                failure.dates.allSatisfy { date in
+                    Day(iso: date).flatMap { records[$0]?.accepted?.submission }.map { $0 > failure.id } ?? false
+                }
             }
             pages.append(
                 StatusPage.School(
-                    school: school, consent: consent, days: read, accepted: accepted, failures: Array((failures ?? []).prefix(10)),
-                    week: weeks))
+                    school: school, consent: consent, days: read, accepted: accepted, failures: failures,
+                    resolved: Set(resolved.map(\.id)), week: weeks))
         }
         let page = StatusPage.render(pages, asOf: today, written: context.clock.now(), timeZone: configuration.timeZone)
         try AtomicFile.write(Array(page.utf8), to: path)

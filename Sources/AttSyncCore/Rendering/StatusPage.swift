@@ -16,6 +16,8 @@ enum StatusPage {
         var accepted: [Day: (registers: RegisterCounts, reference: String?)]
         /// Failed, refused or interrupted submissions among the recent ones, newest first.
         var failures: [SubmissionRecord]
+        /// Of `failures`, those whose every day the DfE accepted from a later submission.
+        var resolved: Set<Int64> = []
         /// The days of the week for `--week` (Monday to Friday up to the day), and of the week before.
         var week: (this: [Day], last: [Day])?
     }
@@ -66,14 +68,20 @@ enum StatusPage {
         if !page.days.gaps.isEmpty {
             out += "<ul class=\"gaps\">\n" + page.days.gaps.map { "<li>⚠ \(html($0.words))</li>\n" }.joined() + "</ul>\n"
         }
-        if !page.failures.isEmpty {
-            out += "<h3>Problems</h3>\n<ul class=\"failures\">\n"
-            for record in page.failures {
+        // Open problems first; one whose days all reached the DfE later is listed apart, so it is not taken for
+        // a problem still to solve.
+        for (heading, records) in [
+            ("Problems", page.failures.filter { !page.resolved.contains($0.id) }),
+            ("Earlier problems, since solved: their days reached the DfE later", page.failures.filter { page.resolved.contains($0.id) }),
+        ] where !records.isEmpty {
+            out += "<h3>\(heading)</h3>\n<ul class=\"failures\">\n"
+            for record in records {
                 let plain = FailureWords.plain(record.failureKind, status: record.status)
+                let next = page.resolved.contains(record.id) ? "" : " Next: \(html(plain.next))."
                 out +=
                     "<li><strong>\(html(localDayTime(record.createdAt, timeZone))), \(html(daysWords(record.dates)))</strong>: "
-                    + "\(html(plain.what))\(record.attemptCount == 0 ? " (not received by the DfE)" : ""). "
-                    + "Next: \(html(plain.next)). <span class=\"it\">For IT: attsync history show \(record.id)</span></li>\n"
+                    + "\(html(plain.what))\(record.attemptCount == 0 ? " (not received by the DfE)" : "").\(next) "
+                    + "<span class=\"it\">For IT: attsync history show \(record.id)</span></li>\n"
             }
             out += "</ul>\n"
         }
