@@ -12,6 +12,17 @@ import Testing
 @Suite struct SchoolDayTests {
     static let schools = oneSchoolText(name: "Sample Secondary")
 
+    /// Wednesday 25 Nov corrected in the MIS: an N that became an I.
+    func correctWednesday(_ workspace: Workspace) throws {
+        try workspace.python(
+            """
+            db = sqlite3.connect('mis.sqlite')
+            n = db.execute("SELECT pupil_id, session FROM attendance_marks WHERE date = '2026-11-25' AND code = 'N' LIMIT 1").fetchone()
+            db.execute("UPDATE attendance_marks SET code = 'I' WHERE pupil_id = ? AND date = '2026-11-25' AND session = ?", n)
+            db.commit()
+            """)
+    }
+
     /// The sample secondary school with Year 8's PM register of 26 Nov removed.
     func secondary() throws -> Workspace {
         let workspace = try Workspace(
@@ -113,13 +124,7 @@ extension SchoolDayTests {
         #expect(try standin.attsync(["consent", "give", "--by", "Ann Head"]).status == 0)
         let thursday = try standin.attsync(["send", "--date", "2026-11-26"])
         #expect(thursday.status == 0, "\(thursday.stderr)")
-        try workspace.python(
-            """
-            db = sqlite3.connect('mis.sqlite')
-            n = db.execute("SELECT pupil_id, session FROM attendance_marks WHERE date = '2026-11-25' AND code = 'N' LIMIT 1").fetchone()
-            db.execute("UPDATE attendance_marks SET code = 'I' WHERE pupil_id = ? AND date = '2026-11-25' AND session = ?", n)
-            db.commit()
-            """)
+        try correctWednesday(workspace)
         let before = try standin.attsync(["history", "--days", "8", "--date", "2026-11-27"])
         #expect(before.status == 0, "\(before.stderr)")
         try expectGolden(withoutTimes(before.stdout), "history-days-before.txt")
@@ -158,14 +163,8 @@ extension SchoolDayTests {
         let standin = try StandIn(workspace, schools: Self.schools)
         #expect(try standin.attsync(["consent", "give", "--by", "Ann Head"]).status == 0)
         #expect(try standin.attsync(["send", "--date", "2026-11-26", "--quiet"]).status == 0)
-        // Wednesday corrected in the MIS (an N that became an I): the DfE holds its older figures.
-        try workspace.python(
-            """
-            db = sqlite3.connect('mis.sqlite')
-            n = db.execute("SELECT pupil_id, session FROM attendance_marks WHERE date = '2026-11-25' AND code = 'N' LIMIT 1").fetchone()
-            db.execute("UPDATE attendance_marks SET code = 'I' WHERE pupil_id = ? AND date = '2026-11-25' AND session = ?", n)
-            db.commit()
-            """)
+        // The DfE holds older figures of the corrected Wednesday.
+        try correctWednesday(workspace)
         standin.stop()
         let friday = try standin.attsync(["send", "--date", "2026-11-27", "--quiet"])
         #expect(friday.status == 75)
@@ -292,13 +291,7 @@ extension SchoolDayTests {
         let standin = try StandIn(workspace, schools: schools)
         #expect(try standin.attsync(["consent", "give", "--by", "Ann Head", "--all-schools"]).status == 0)
         #expect(try standin.attsync(["send", "--date", "2026-11-26", "--quiet"]).status == 0)
-        try workspace.python(
-            """
-            db = sqlite3.connect('mis.sqlite')
-            n = db.execute("SELECT pupil_id, session FROM attendance_marks WHERE date = '2026-11-25' AND code = 'N' LIMIT 1").fetchone()
-            db.execute("UPDATE attendance_marks SET code = 'I' WHERE pupil_id = ? AND date = '2026-11-25' AND session = ?", n)
-            db.commit()
-            """)
+        try correctWednesday(workspace)
         #expect(try standin.attsync(["send", "--date", "2026-11-27", "--quiet"]).status == 0)
         standin.stop()
         #expect(try standin.attsync(["send", "--date", "2026-11-30", "--quiet", "--school", "100000"]).status == 75)
