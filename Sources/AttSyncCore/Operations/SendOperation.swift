@@ -143,11 +143,15 @@ package enum SendOperation {
         let payload = run.payload
         // Loud and always, even under --quiet (cron mails it); the exit code stays the send's. Said once the
         // send has ended, so a register the DfE has just accepted is said to be with the DfE.
+        // A date the DfE holds is re-sent by the next run only if that run's window has it; a date it does not
+        // hold is sent by the next run, in its window or by catch-up.
+        let nextWindow = Set(run.plan.nextWindow)
         let gaps = run.registerGaps
         var accepted = false
         defer {
             for var gap in gaps {
-                if accepted { gap.delivery = .withDfE(resentByNextRun: true) }
+                if accepted { gap.delivery.held = .withDfE }
+                gap.delivery.inNextRun = gap.delivery.held != .withDfE || nextWindow.contains(gap.day)
                 console.warning("attsync: ⚠ \(school.displayName): \(gap.words)", urn: school.urn)
             }
         }
@@ -169,9 +173,11 @@ package enum SendOperation {
                 "attsync: data quality for \(school.displayName) (attsync preview --detail --date \(runDate) shows where):"
                     + notes.map { "\n    \($0)" }.joined())
         }
+        // Kept with the submission, read later whatever its outcome: said as the accepted case would be.
         let carried = gaps.map { gap in
             var gap = gap
-            if gap.delivery == .notYet { gap.delivery = .thisSubmission }
+            if gap.delivery.held == .notYet { gap.delivery.held = .thisSubmission }
+            gap.delivery.inNextRun = nextWindow.contains(gap.day)
             return gap.words
         }
         let begun = try store.beginSubmission(
@@ -192,6 +198,7 @@ package enum SendOperation {
                     try store.recordAttempt(submission: id, attempt)
                 } catch let error as StateError where attempt.kind == .post && (200...299).contains(attempt.httpStatus ?? 0) {
                     // The DfE has the body: the truth is "accepted, not recorded", never "nothing was sent".
+                    accepted = true
                     throw SendError.acceptedButNotRecorded(submission: id, reference: nil, problem: error.problem)
                 }
             }
@@ -205,6 +212,7 @@ package enum SendOperation {
             try store.finishSubmission(id, urn: school.urn, outcome: outcome, at: context.clock.now())
             try store.checkInPlace()
         } catch {
+            accepted = true
             throw SendError.acceptedButNotRecorded(submission: id, reference: acceptance.reference, problem: error.problem)
         }
         accepted = true

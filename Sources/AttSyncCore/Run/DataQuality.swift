@@ -11,51 +11,67 @@ package struct RegisterGap: Sendable, Equatable {
         case noRegistersAtAll
     }
 
-    /// Whether the DfE already has the date as it is now (so with the register missing).
-    package enum Delivery: Sendable, Equatable {
-        /// Not sent yet, or changed since: the next send carries it as it is.
-        case notYet
-        /// Carried by the submission being recorded (its data-quality notes, kept with it).
-        case thisSubmission
-        /// Accepted as it is now; `resentByNextRun`: the date is in the next run's window.
-        case withDfE(resentByNextRun: Bool)
+    /// What the DfE has of the date, and how a register taken now would reach it: said with the gap, so
+    /// a screen never promises a send that will not happen.
+    package struct Delivery: Sendable, Equatable {
+        package enum Held: Sendable, Equatable {
+            /// Not with the DfE as it is now; the next run carries it.
+            case notYet
+            /// Carried by the submission being recorded (its data-quality notes, kept with it).
+            case thisSubmission
+            /// Accepted as it is now, so with the register missing.
+            case withDfE
+            /// Not with the DfE as it is now, and no run carries it by itself.
+            case notSent
+        }
+
+        package var held: Held
+        /// Whether the next run carries the date, so taking the register is enough; otherwise
+        /// `attsync send --date D` sends it.
+        package var inNextRun: Bool
+
+        package init(_ held: Held, inNextRun: Bool) {
+            self.held = held
+            self.inNextRun = inNextRun
+        }
+
+        package static let notYet = Delivery(.notYet, inNextRun: true)
     }
 
     package var day: Day
     package var kind: Kind
     /// Pupils on roll in what was not taken.
     package var pupils: Int
-    /// Set by whoever knows what the DfE has: `SchoolRun` for preview and send, `SchoolDays` for history.
+    /// Set by whoever knows what the DfE has: `SchoolRun` and `send` for preview and send, `SchoolDays` for history.
     package var delivery = Delivery.notYet
 
     /// The sentence, the same wherever it is shown.
     package var words: String {
-        let resend: String
-        switch delivery {
-        case .notYet, .thisSubmission, .withDfE(resentByNextRun: true): resend = "the next run re-sends"
-        case .withDfE(resentByNextRun: false): resend = "then `attsync send --date \(day)` re-sends"
-        }
+        let group: String
+        let them: String
         switch kind {
         case .notTaken(let yearGroup?, let session):
-            let sent =
-                (delivery == .notYet ? "it will be sent" : delivery == .thisSubmission ? "this submission carries it" : "the DfE has it")
-                + " with no marks"
-            return
-                "\(yearGroupName(yearGroup)) \(session.rawValue) register not taken, \(day.longDescription) (\(counted(pupils, "pupil"))): "
-                + "\(sent); take the register in the MIS and \(resend) it"
+            (group, them) = ("\(yearGroupName(yearGroup)) \(session.rawValue) register not taken", "it")
         case .notTaken(nil, let session):
-            let sent =
-                (delivery == .notYet
-                    ? "they will be sent" : delivery == .thisSubmission ? "this submission carries them" : "the DfE has them")
-                + " with no marks"
-            return
-                "\(session.rawValue) registers not taken for any year group, \(day.longDescription) (\(counted(pupils, "pupil"))): "
-                + "\(sent); take the registers in the MIS and \(resend) them"
+            (group, them) = ("\(session.rawValue) registers not taken for any year group", "them")
         case .noRegistersAtAll:
             return
                 "No registers taken on \(day.longDescription) (\(counted(pupils, "pupil")) on roll): INSET or closure day? "
                 + "If not, check the registers; if it was, add \(day) to nonSchoolDays in the configuration"
         }
+        let held: String
+        switch delivery.held {
+        case .notYet: held = (them == "it" ? "it will" : "they will") + " be sent with no marks"
+        case .thisSubmission: held = "this submission carries \(them) with no marks"
+        case .withDfE: held = "the DfE has \(them) with no marks"
+        case .notSent: held = "not sent to the DfE"
+        }
+        let take = "take the register\(them == "it" ? "" : "s") in the MIS"
+        let resend =
+            delivery.inNextRun
+            ? "\(take) and the next run \(delivery.held == .notSent ? "sends" : "re-sends") \(them)"
+            : "\(take), then `attsync send --date \(day)` sends the day"
+        return "\(group), \(day.longDescription) (\(counted(pupils, "pupil"))): \(held); \(resend)"
     }
 
     /// The gaps among `figures`: per date with marks, each year group and session with pupils on roll and no

@@ -26,6 +26,14 @@ package struct RunPlan: Sendable, Equatable {
         acceptedDays = Set(history.map { Array($0.acceptedDigests.keys) } ?? [])
     }
 
+    /// The window of the run of the next school day after the run date: a date accepted now is re-sent by
+    /// that run only if it is in it (catch-up never re-sends an accepted date).
+    package var nextWindow: [Day] {
+        var next = runDate.adding(days: 1)
+        while !calendar.isSchoolDay(next) { next = next.adding(days: 1) }
+        return calendar.window(endingOn: next, schoolDays: window.count)
+    }
+
     /// The dates `[from, before)` in which to look for marks for catch-up: from the day consent was given
     /// to the window; nil when catch-up is off, there is no consent, or consent is newer than the window.
     package var catchUpSearch: (from: Day, before: Day)? {

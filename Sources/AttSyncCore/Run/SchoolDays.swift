@@ -53,10 +53,16 @@ package struct SchoolDays: Sendable {
                 day: day, figures: problem == nil ? figures[day] : nil, digest: digests[day], record: records[day], consent: consent,
                 sentByNextRun: nextRun.contains(day), schoolDay: calendar.isSchoolDay(day))
         }
+        // What the DfE has of each date with a gap, and whether the next run carries the date.
         for index in gaps.indices {
-            if case .withDfE? = statuses.first(where: { $0.day == gaps[index].day })?.state {
-                gaps[index].delivery = .withDfE(resentByNextRun: nextRun.contains(gaps[index].day))
+            let day = gaps[index].day
+            let held: RegisterGap.Delivery.Held
+            if case .withDfE? = statuses.first(where: { $0.day == day })?.state {
+                held = .withDfE
+            } else {
+                held = nextRun.contains(day) ? .notYet : .notSent
             }
+            gaps[index].delivery = RegisterGap.Delivery(held, inNextRun: nextRun.contains(day))
         }
         return SchoolDays(statuses: statuses, figures: figures, gaps: gaps, problem: problem)
     }

@@ -58,11 +58,12 @@ package struct SchoolRun: Sendable {
     package func qualityNotes(all: Bool = false) -> [String] { DataQuality.notes(figures, runDate: runDate, all: all) }
 
     /// Registers not taken, and school days without any register: reported loudly by `preview` and `send`.
-    /// A date the DfE already holds as it is now is said to be with the DfE, with no marks.
+    /// A date the DfE already holds as it is now is said to be with the DfE, with no marks; this run carries
+    /// every date of its window, so a register taken before it is sent goes with it.
     package var registerGaps: [RegisterGap] {
         RegisterGap.find(in: figures, calendar: plan.calendar).map { gap in
             var gap = gap
-            if changes?[gap.day] == .unchanged { gap.delivery = .withDfE(resentByNextRun: true) }
+            if changes?[gap.day] == .unchanged { gap.delivery.held = .withDfE }
             return gap
         }
     }

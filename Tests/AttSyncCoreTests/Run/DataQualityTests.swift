@@ -82,20 +82,25 @@ import Testing
         #expect(all.count == 7 && all.allSatisfy { $0.contains("not on roll") })
     }
 
-    @Test func anUntakenRegisterSaysWhetherTheDfEHasIt() {
+    @Test func anUntakenRegisterSaysWhetherTheDfEHasItAndHowItReachesTheDfE() {
         var gap = RegisterGap(day: Day("2026-11-26"), kind: .notTaken(yearGroup: "8", session: .pm), pupils: 169)
         let start = "Year 8 PM register not taken, Thu 26 Nov 2026 (169 pupils): "
-        #expect(gap.words == start + "it will be sent with no marks; take the register in the MIS and the next run re-sends it")
-        gap.delivery = .thisSubmission
-        #expect(gap.words == start + "this submission carries it with no marks; take the register in the MIS and the next run re-sends it")
-        gap.delivery = .withDfE(resentByNextRun: true)
-        #expect(gap.words == start + "the DfE has it with no marks; take the register in the MIS and the next run re-sends it")
-        gap.delivery = .withDfE(resentByNextRun: false)
+        let nextRun = "take the register in the MIS and the next run re-sends it"
+        let byHand = "take the register in the MIS, then `attsync send --date 2026-11-26` sends the day"
+        #expect(gap.words == start + "it will be sent with no marks; " + nextRun)
+        gap.delivery = RegisterGap.Delivery(.thisSubmission, inNextRun: true)
+        #expect(gap.words == start + "this submission carries it with no marks; " + nextRun)
+        gap.delivery = RegisterGap.Delivery(.withDfE, inNextRun: true)
+        #expect(gap.words == start + "the DfE has it with no marks; " + nextRun)
+        gap.delivery = RegisterGap.Delivery(.withDfE, inNextRun: false)
+        #expect(gap.words == start + "the DfE has it with no marks; " + byHand, "the oldest date of the window: no run re-sends it")
+        gap.delivery = RegisterGap.Delivery(.notSent, inNextRun: false)
+        #expect(gap.words == start + "not sent to the DfE; " + byHand)
+        gap.kind = .notTaken(yearGroup: nil, session: .am)
+        gap.delivery = RegisterGap.Delivery(.withDfE, inNextRun: true)
         #expect(
             gap.words
-                == start
-                + "the DfE has it with no marks; take the register in the MIS and then `attsync send --date 2026-11-26` re-sends it")
-        gap.kind = .notTaken(yearGroup: nil, session: .am)
-        #expect(gap.words.contains("AM registers not taken for any year group") && gap.words.contains("the DfE has them with no marks"))
+                == "AM registers not taken for any year group, Thu 26 Nov 2026 (169 pupils): the DfE has them with no marks; "
+                + "take the registers in the MIS and the next run re-sends them")
     }
 }

@@ -20,6 +20,14 @@ import Testing
         #expect(plan.catchUp(daysWithMarks: [Day("2026-11-25")]) == [])
     }
 
+    @Test func theNextWindowIsThatOfTheNextSchoolDay() {
+        let friday = RunPlan(runDate: Day("2026-11-27"), window: Self.window, history: nil)
+        #expect(friday.window == [Day("2026-11-25"), Day("2026-11-26"), Day("2026-11-27")])
+        #expect(friday.nextWindow == [Day("2026-11-26"), Day("2026-11-27"), Day("2026-11-30")], "over the weekend")
+        let tuesday = RunPlan(runDate: Day("2026-11-17"), window: Self.window, history: nil)
+        #expect(tuesday.nextWindow == [Day("2026-11-16"), Day("2026-11-17"), Day("2026-11-19")], "over a listed non-school day")
+    }
+
     @Test func catchUpTakesNeverAcceptedSchoolDaysSinceConsentOldestFirstUpToTheLimit() throws {
         let plan = RunPlan(
             runDate: Day("2026-11-30"), window: Self.window, history: history(consent: "2026-11-16", accepted: ["2026-11-17"]))
