@@ -125,7 +125,7 @@ import Testing
         // In the words of send's failures: what happened, then what next and the details for IT.
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.first == "attsync: ✗ URN 100001: cannot show the figures: attsync could not find or open the school's MIS copy")
-        #expect(lines.dropFirst().first == "    What it means: send would stop the same way, and send nothing for this school")
+        #expect(lines.dropFirst().first == "    What it means: while this lasts, send sends nothing for this school")
         #expect(lines.contains { $0.hasPrefix("    For IT: the MIS copy ") && $0.contains("missing.sqlite does not exist") })
     }
 

@@ -286,6 +286,10 @@ import Testing
         #expect(refusal["level"] == "error" && refusal["urn"] == "100000" && refusal["time"] != nil)
         let human = try standin.attsync(["send", "--date", "2026-11-27"])
         #expect(human.stderr.hasPrefix("attsync: ✗ Sample Primary (URN 100000): nothing sent: the school has not given consent\n"))
+        #expect(
+            human.stderr.contains(
+                "\n    What next: a person with authority for the school gives it: attsync consent give --by \"NAME, ROLE\" --school 100000\n"
+            ))
         #expect(human.stderr.contains("\n    For IT: no consent to send for Sample Primary (URN 100000)"), "the default is text")
     }
 }

@@ -20,7 +20,7 @@ extension Aggregator {
                         THEN 'enrolments rows with a start_date that is not a real YYYY-MM-DD date'
                     WHEN end_date IS NOT NULL AND (typeof(end_date) != 'text' OR date(end_date, '+0 days') IS NOT end_date)
                         THEN 'enrolments rows with an end_date that is not a real YYYY-MM-DD date'
-                    WHEN end_date < start_date THEN 'enrolments rows ending before they start'
+                    WHEN end_date < start_date THEN 'enrolments rows with an end_date before their start_date'
                 END AS problem
                 FROM enrolments)
             WHERE problem IS NOT NULL

@@ -301,6 +301,8 @@ package enum CheckOperation {
                 "MIS copy \(school.source.path): readable by \(user); enrolments and attendance_marks have every column"
                     + (views.isEmpty ? "" : " (through \(key).views: \(views.joined(separator: ", ")))")))
 
+        // Whether reading the copy failed above: then the figures' check below would repeat the same problem.
+        var copyFailed = false
         do {
             let plan = try source.read { try $0.dateIndexPlan() }
             if plan.isUsable, let index = plan.index {
@@ -314,6 +316,7 @@ package enum CheckOperation {
                         fix: indexFix(school, table: tables[0])))
             }
         } catch {
+            copyFailed = true
             lines.append(.fail(ExitStatus(for: error), "\(error)", fix: sourceFix(error, key: key, user: user)))
         }
 
@@ -351,15 +354,18 @@ package enum CheckOperation {
                 }
             }
         } catch {
+            copyFailed = true
             lines.append(.fail(ExitStatus(for: error), "\(error)", fix: sourceFix(error, key: key, user: user)))
         }
 
         // The figures send would build: rows it refuses (a session other than AM or PM, a pupil in two year
         // groups…) stop it as surely as an unknown code, which the line above already reports.
-        let failedBefore = lines.contains { $0.failure != nil }
+        // With the state's history, so catch-up days are checked too; a state database that cannot be read is
+        // reported in its own section above.
+        let history = try? store?.acceptedHistory(urn: school.urn, timeZone: zone)
         do {
-            let run = try SchoolRun.prepare(school: school, configuration: configuration, runDate: runDate, history: nil)
-            lines.append(.pass("the figures of \(daysWords(run.window)) can be built as send builds them"))
+            let run = try SchoolRun.prepare(school: school, configuration: configuration, runDate: runDate, history: history)
+            lines.append(.pass("the figures of \(daysWords(run.catchUp + run.window)) can be built as send builds them"))
         } catch DataError.unknownCodes {
             // Reported by the codes line.
         } catch let error as DataError {
@@ -369,7 +375,7 @@ package enum CheckOperation {
                     "the figures of the run cannot be built; send would stop (exit 65): "
                         + error.description.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " "),
                     fix: "correct these rows in the MIS, or their views in \(key).views (docs/mis-schema.md)"))
-        } catch  where !failedBefore {
+        } catch  where !copyFailed {
             lines.append(.fail(ExitStatus(for: error), "\(error)", fix: sourceFix(error, key: key, user: user)))
         } catch {
             // The same copy's problem is already reported above.

@@ -85,7 +85,7 @@ struct PlainFailure: AttSyncError {
         return PlainFailure(
             error: known,
             text: failureText(
-                "cannot show the figures: \(plain.what)", meaning: "send would stop the same way, and send nothing for this school",
+                "cannot show the figures: \(plain.what)", meaning: "while this lasts, send sends nothing for this school",
                 next: plain.next, forIT: "\(error)"))
     }
 }

@@ -125,7 +125,10 @@ extension FailureWords {
         switch error {
         case let error as SendError:
             switch error {
-            case .noConsent: return plain(.noConsent, status: .failed)
+            case .noConsent(_, let urn):
+                return Plain(
+                    what: "the school has not given consent",
+                    next: "a person with authority for the school gives it: attsync consent give --by \"NAME, ROLE\" --school \(urn)")
             case .consentRemovedByService: return plain(.retired, status: .failed)
             default: return nil
             }

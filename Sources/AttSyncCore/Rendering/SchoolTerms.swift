@@ -41,8 +41,6 @@ func daysWords(_ days: [Day]) -> String {
         if let run = runs.last, nextWeekday(after: run.last) == day { runs[runs.count - 1].last = day } else { runs.append((day, day)) }
     }
     let count = counted(days.count, "school day")
-    // Beyond a few pieces a list reads worse than the span.
-    guard runs.count <= 3 else { return "\(count) between \(shortDay(first, before: last)) and \(last.longDescription)" }
     // Each date as it reads before the next date written.
     let written = runs.flatMap { $0.first == $0.last ? [$0.first] : [$0.first, $0.last] }
     var text = ""
@@ -78,6 +76,7 @@ private func shortDay(_ day: Day, before next: Day) -> String {
     return words.prefix(month == next.parts.month ? 2 : 3).joined(separator: " ")
 }
 
+/// `daysWords` of dates stored as `YYYY-MM-DD` (a submission's); as they are if one cannot be read.
 func daysWords(_ dates: [String]) -> String {
     let days = dates.compactMap(Day.init(iso:))
     return days.count == dates.count ? daysWords(days) : datesSummary(dates)

@@ -13,7 +13,8 @@ package enum LogLevel: String, Sendable {
     case debug
     /// Progress and notes (silenced by `--quiet`).
     case info
-    /// A problem that does not stop the command (`attsync: warning: …`).
+    /// A problem that does not stop the command: a register not taken (`Console.warning`), or a problem
+    /// written `attsync: warning: …`.
     case warning
     /// A failure: of a school, or of the whole command.
     case error
