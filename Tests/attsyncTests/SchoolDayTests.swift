@@ -273,12 +273,12 @@ extension SchoolDayTests {
         #expect(try standin.attsync(["history", "--html", page, "--date", "2026-11-26"]).status == 0)
         let open = try PageStructure(try String(contentsOfFile: page, encoding: .utf8)).text
         #expect(
-            open.contains("Problems") && !open.contains("since solved") && open.contains("the DfE refused the figures"))
+            open.contains("Problems") && !open.contains("without effect now") && open.contains("the DfE refused the figures"))
         #expect(try standin.attsync(["send", "--date", "2026-11-26", "--quiet"]).status == 0)
         #expect(try standin.attsync(["history", "--html", page, "--date", "2026-11-26"]).status == 0)
         let solved = try PageStructure(try String(contentsOfFile: page, encoding: .utf8)).text
         #expect(!solved.contains("Problems"), "no open problem")
-        #expect(solved.contains("Earlier problems, since solved: their days reached the DfE later"))
+        #expect(solved.contains("Earlier problems, without effect now: the DfE has every day they carried"))
         #expect(solved.contains("the DfE refused the figures.") && !solved.contains("Next: the data manager checks"))
     }
 
@@ -329,12 +329,14 @@ extension SchoolDayTests {
             "each rate names the days the DfE accepted it from")
         #expect(structure.text.contains("whole school"))
 
-        // With Monday's failure: the page as on Monday names it in plain words.
+        // With Monday's failure: the page as on Monday names it in plain words; Monday has no marks, so the DfE
+        // has every day the failed send carried, and it is listed as without effect.
         let monday = try standin.attsync(["history", "--html", page, "--date", "2026-11-30", "--school", "100000"])
         #expect(monday.status == 0, "\(monday.stderr)")
         let mondayText = try PageStructure(try String(contentsOfFile: page, encoding: .utf8)).text
         #expect(mondayText.contains("attsync could not reach the DfE's sign-in service (not received by the DfE)"))
-        #expect(mondayText.contains("Problems"))
+        #expect(mondayText.contains("Earlier problems, without effect now: the DfE has every day they carried"))
+        #expect(!mondayText.contains("Problems"), "no open problem")
 
         // Rendered by headless Chromium where it is installed: the screenshot is written and is a PNG.
         let png = workspace.file("status.png")

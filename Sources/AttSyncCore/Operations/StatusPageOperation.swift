@@ -42,10 +42,11 @@ package enum StatusPageOperation {
                 (try store?.submissions(urns: [school.urn], limit: 200).filter {
                     [.failed, .rejected, .interrupted].contains($0.status) && $0.createdAt >= since
                 } ?? []).prefix(10))
-            let resolved = failures.filter { failure in
-                failure.dates.allSatisfy { date in
-                    Day(iso: date).flatMap { records[$0]?.accepted?.submission }.map { $0 > failure.id } ?? false
-                }
+            // A failure whose days the DfE all holds now, each with its figures or newer ones, is listed apart.
+            let failedDays = try store?.dayRecords(urn: school.urn, days: Set(failures.flatMap(\.dates)).compactMap(Day.init(iso:))) ?? [:]
+            let resolved = try failures.filter { failure in
+                let body = try store.map { SentBody(try $0.submission(id: failure.id).body) } ?? nil
+                return HeldDays(failure, body: body, days: failedDays).withoutEffect
             }
             pages.append(
                 StatusPage.School(

@@ -44,7 +44,7 @@ enum HistoryRenderer {
         case .rejected, .failed, .interrupted:
             let plain = FailureWords.plain(record.failureKind, status: record.status)
             facts.append(("what happened", plain.what + (record.attemptCount == 0 ? " (not received by the DfE)" : "")))
-            facts.append(("what it means", meaning(record, body: sent, days: days)))
+            facts.append(("what it means", HeldDays(record, body: sent, days: days).words))
             facts.append(("what next", plain.next))
         }
         facts.append(("DfE reference", record.reference.map(visible) ?? "-"))
@@ -93,23 +93,6 @@ enum HistoryRenderer {
             }
         }
         return out + "\nBody sent (\(counted(body.count, "byte"))):\n" + String(decoding: body, as: UTF8.self)
-    }
-
-    /// For a submission that did not reach the DfE: which of its days the DfE holds now (from other
-    /// submissions) with the same figures, which with other figures, and which it does not have.
-    static func meaning(_ record: SubmissionRecord, body: SentBody?, days: [Day: DayRecord]) -> String {
-        let dates = record.dates.compactMap(Day.init(iso:))
-        let elements = { (body: SentBody?, day: Day) in body?.elements.filter { $0.date == day } }
-        let same = dates.filter { day in
-            days[day]?.accepted.map { elements(SentBody($0.body), day) == elements(body, day) } ?? false
-        }
-        let other = dates.filter { days[$0]?.accepted != nil && !same.contains($0) }
-        let missing = dates.filter { days[$0]?.accepted == nil }
-        var parts: [String] = []
-        if !missing.isEmpty { parts.append("not with the DfE: \(daysWords(missing))") }
-        if !other.isEmpty { parts.append("the DfE has other figures of \(daysWords(other)) from other sends") }
-        if !same.isEmpty { parts.append("the DfE has the same figures of \(daysWords(same)) from other sends") }
-        return parts.isEmpty ? "these figures are not with the DfE" : parts.joined(separator: "; ")
     }
 
     /// The JSON of `history show --json`.

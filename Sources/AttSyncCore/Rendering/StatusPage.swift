@@ -16,7 +16,7 @@ enum StatusPage {
         var accepted: [Day: (registers: RegisterCounts, reference: String?)]
         /// Failed, refused or interrupted submissions among the recent ones, newest first.
         var failures: [SubmissionRecord]
-        /// Of `failures`, those whose every day the DfE accepted from a later submission.
+        /// Of `failures`, those without effect now (`HeldDays.withoutEffect`).
         var resolved: Set<Int64> = []
         /// The days of the week for `--week` (Monday to Friday up to the day), and of the week before.
         var week: (this: [Day], last: [Day])?
@@ -68,11 +68,14 @@ enum StatusPage {
         if !page.days.gaps.isEmpty {
             out += "<ul class=\"gaps\">\n" + page.days.gaps.map { "<li>⚠ \(html($0.words))</li>\n" }.joined() + "</ul>\n"
         }
-        // Open problems first; one whose days all reached the DfE later is listed apart, so it is not taken for
-        // a problem still to solve.
+        // Open problems first; one without effect now is listed apart, so it is not taken for a problem still
+        // to solve.
         for (heading, records) in [
             ("Problems", page.failures.filter { !page.resolved.contains($0.id) }),
-            ("Earlier problems, since solved: their days reached the DfE later", page.failures.filter { page.resolved.contains($0.id) }),
+            (
+                "Earlier problems, without effect now: the DfE has every day they carried",
+                page.failures.filter { page.resolved.contains($0.id) }
+            ),
         ] where !records.isEmpty {
             out += "<h3>\(heading)</h3>\n<ul class=\"failures\">\n"
             for record in records {

@@ -1,0 +1,44 @@
+/// Of the days a submission that was not accepted carried, what the DfE holds now: the same figures (from
+/// another send), other figures, or nothing. One rule for `history show` ("what it means") and the status
+/// page (a problem still open, or one without effect now).
+struct HeldDays {
+    /// Held with the figures the submission carried.
+    var same: [Day] = []
+    /// Held with other figures: older ones, or newer ones sent since.
+    var other: [Day] = []
+    /// Not held at all.
+    var missing: [Day] = []
+    /// Whether the failure no longer matters for the figures: the DfE holds every day it carried, each with
+    /// its figures or with figures accepted after it.
+    var withoutEffect = false
+
+    /// - Parameters:
+    ///   - body: the submission's body read back; nil when it cannot be, and then no day counts as the same.
+    ///   - days: the state's record of each date the submission carried.
+    init(_ record: SubmissionRecord, body: SentBody?, days: [Day: DayRecord]) {
+        let elements = { (body: SentBody?, day: Day) in body?.elements.filter { $0.date == day } }
+        var laterOnly = true
+        for day in record.dates.compactMap(Day.init(iso:)) {
+            guard let accepted = days[day]?.accepted else {
+                missing.append(day)
+                continue
+            }
+            if body != nil, elements(SentBody(accepted.body), day) == elements(body, day) {
+                same.append(day)
+            } else {
+                other.append(day)
+                if accepted.submission < record.id { laterOnly = false }
+            }
+        }
+        withoutEffect = missing.isEmpty && laterOnly
+    }
+
+    /// `not with the DfE: Fri 27 Nov 2026; the DfE has other figures of …; the DfE has the same figures of …`.
+    var words: String {
+        var parts: [String] = []
+        if !missing.isEmpty { parts.append("not with the DfE: \(daysWords(missing))") }
+        if !other.isEmpty { parts.append("the DfE has other figures of \(daysWords(other)) from other sends") }
+        if !same.isEmpty { parts.append("the DfE has the same figures of \(daysWords(same)) from other sends") }
+        return parts.isEmpty ? "these figures are not with the DfE" : parts.joined(separator: "; ")
+    }
+}
