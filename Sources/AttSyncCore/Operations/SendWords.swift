@@ -22,14 +22,9 @@ struct SendFacts: Sendable {
         body = SentBody(run.payload.body)
     }
 
-    /// `Fri 27 Nov 2026 is not with the DfE yet; Wed 18 – Thu 26 Nov 2026, 6 school days are with the DfE from earlier sends`.
-    var meaning: String {
-        var parts: [String] = []
-        if !missing.isEmpty { parts.append("not with the DfE yet: \(daysWords(missing))") }
-        if !older.isEmpty { parts.append("the DfE has older figures of \(daysWords(older))") }
-        if !held.isEmpty { parts.append("already with the DfE from earlier sends: \(daysWords(held))") }
-        return parts.joined(separator: "; ")
-    }
+    /// `not with the DfE: Fri 27 Nov 2026; the DfE has the same figures of Wed 18 – Thu 26 Nov 2026, 6 school
+    /// days from other sends`, worded as `history show` words it.
+    var meaning: String { HeldDays.words(missing: missing, other: older, same: held, otherAre: "older") }
 }
 
 extension SendOperation.SubmissionFailed {

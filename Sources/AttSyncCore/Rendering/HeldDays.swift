@@ -34,10 +34,14 @@ struct HeldDays {
     }
 
     /// `not with the DfE: Fri 27 Nov 2026; the DfE has other figures of …; the DfE has the same figures of …`.
-    var words: String {
+    var words: String { Self.words(missing: missing, other: other, same: same, otherAre: "other") }
+
+    /// The one wording of what the DfE holds of some days, for `history show` and the cron mail of a failed send.
+    /// - Parameter otherAre: what `other` days hold: "older" (figures corrected since) or "other".
+    static func words(missing: [Day], other: [Day], same: [Day], otherAre: String) -> String {
         var parts: [String] = []
         if !missing.isEmpty { parts.append("not with the DfE: \(daysWords(missing))") }
-        if !other.isEmpty { parts.append("the DfE has other figures of \(daysWords(other)) from other sends") }
+        if !other.isEmpty { parts.append("the DfE has \(otherAre) figures of \(daysWords(other)) from other sends") }
         if !same.isEmpty { parts.append("the DfE has the same figures of \(daysWords(same)) from other sends") }
         return parts.isEmpty ? "these figures are not with the DfE" : parts.joined(separator: "; ")
     }
