@@ -1,8 +1,8 @@
 /// Source data that cannot be sent as it is. Messages give counts and examples (dates, sessions, codes,
 /// year groups), never pupil identifiers.
 ///
-/// Always exit 65, and nothing is sent for the school (`send` says so in its plain words): a person must fix the copy or the configuration,
-/// and running again without that gives the same answer.
+/// Always exit 65, and nothing is sent for the school (`send` says so in its plain words): a person must fix
+/// the copy or the configuration, and running again without that gives the same answer.
 package enum DataError: AttSyncError, Equatable {
     /// Rows that break the rules of docs/mis-schema.md, grouped by problem.
     case invalidRows([Problem])

@@ -141,10 +141,10 @@ package enum SendOperation {
             throw PlainFailure.nothingSent(error, window: plan.window, history: history)
         }
         let payload = run.payload
-        // Loud and always, even under --quiet (cron mails it); the exit code stays the send's. Said once the
-        // send has ended, so a register the DfE has just accepted is said to be with the DfE.
-        // A date the DfE holds is re-sent by the next run only if that run's window has it; a date it does not
-        // hold is sent by the next run, in its window or by catch-up.
+        // Registers not taken: loud and always, even under --quiet (cron mails it); the exit code stays the
+        // send's. Said once the send has ended, so a register the DfE has just accepted is said to be with the
+        // DfE. A date the DfE holds is re-sent by the next run only if that run's window has it; a date it does
+        // not hold is sent by the next run, in its window or by catch-up.
         let nextWindow = Set(run.plan.nextWindow)
         let gaps = run.registerGaps
         var accepted = false
