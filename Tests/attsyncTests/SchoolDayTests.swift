@@ -328,6 +328,14 @@ extension SchoolDayTests {
                 "Attendance this week (Mon 23 – Fri 27 Nov 2026, 5 school days)Last week (Tue 17 – Thu 19 Nov 2026, 3 school days)Change"),
             "each rate names the days the DfE accepted it from")
         #expect(structure.text.contains("whole school"))
+        // The change on last week is the difference of the rates as printed.
+        let rows = text.matches(of: /<tr><th>[^<]+<\/th><td>([0-9.]+)%<\/td><td>([0-9.]+)%<\/td><td>([−+]?[0-9.]+) pts<\/td>/)
+        #expect(rows.count >= 8)
+        for row in rows {
+            let (now, before) = (Double(row.1) ?? 0, Double(row.2) ?? 0)
+            let change = Double(row.3.replacingOccurrences(of: "−", with: "-")) ?? .nan
+            #expect(abs(change - (now - before)) < 0.001, "\(row.0)")
+        }
 
         // With Monday's failure: the page as on Monday names it in plain words; Monday has no marks, so the DfE
         // has every day the failed send carried, and it is listed as without effect.

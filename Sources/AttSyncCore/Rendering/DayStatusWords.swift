@@ -6,13 +6,14 @@ func localDayTime(_ date: Date, _ zone: TimeZone) -> String {
 }
 
 extension SchoolDayStatus {
-    /// ✓ with the DfE, ⚠ changed, ✗ not sent, … waiting, – nothing to send.
+    /// ✓ with the DfE, ⚠ changed, ✗ not sent, … waiting, – nothing to send, ? not known (the MIS copy was not read).
     var symbol: String {
         switch state {
         case .withDfE: return "✓"
         case .changed: return "⚠"
         case .notSent(.nextRun), .notSent(.sending): return "…"
         case .notSent(.noMarks), .notSent(.beforeConsent): return "–"
+        case .notSent(.notRead): return "?"
         case .notSent: return "✗"
         }
     }

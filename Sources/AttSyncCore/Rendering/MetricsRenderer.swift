@@ -70,7 +70,10 @@ enum MetricsRenderer {
         perSchool("attsync_school_dates_pending", "Dates with marks the DfE has never accepted, that send sends.") {
             $0.datesPending.map(String.init)
         }
-        perSchool("attsync_school_pending_school_days", "School days the oldest pending date has waited (0 when none is pending).") {
+        perSchool(
+            "attsync_school_pending_school_days",
+            "School days the oldest pending date has waited since consent (0 when none is pending, or only dates before consent are)."
+        ) {
             String($0.pendingSchoolDays)
         }
         perSchool("attsync_school_alert", "1 when the school's pending dates made the last run exit 76 (alerts.pendingSchoolDays).") {

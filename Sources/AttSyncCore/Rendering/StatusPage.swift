@@ -39,7 +39,7 @@ enum StatusPage {
             <body>
             <header><h1>Attendance sent to the DfE</h1>
             <p>As on \(html(asOf.longDescription)); written \(html(localDayTime(written, timeZone))) by attsync \(html(attsyncVersion)).
-            ✓ with the DfE · ⚠ changed since it was sent · … waiting for the next run · ✗ not with the DfE · – nothing to send.</p></header>
+            ✓ with the DfE · ⚠ changed since it was sent · … waiting for the next run · ✗ not with the DfE · – nothing to send · ? not known (the MIS copy could not be read).</p></header>
 
             """
         for school in schools { out += section(school, timeZone: timeZone) }
@@ -210,7 +210,9 @@ enum StatusPage {
             let change =
                 now.rate.flatMap { rate in
                     before.rate.map { old -> String in
-                        let points = ((rate - old) * 1000).rounded() / 10
+                        // From the rates as printed, so the column adds up for a reader who checks it.
+                        let printed = { (rate: Double) in Double(percent(rate).dropLast()) ?? rate * 100 }
+                        let points = ((printed(rate) - printed(old)) * 10).rounded() / 10
                         return points == 0 ? "0.0 pts" : String(format: "%+.1f pts", points)
                     }
                 } ?? "-"
