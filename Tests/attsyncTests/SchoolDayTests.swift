@@ -215,6 +215,10 @@ extension SchoolDayTests {
                 + "    What next: IT checks that the MIS export ran and wrote the copy where schools[].source.path says; "
                 + "the next run sends the days that are waiting\n"
                 + "    For IT: the MIS copy \(copy) does not exist (check schools[].source.path; attsync never creates it)\n")
+        // Without the copy, whether Friday has marks is not known: "?", not ✗.
+        let days = try standin.attsync(["history", "--days", "2", "--date", "2026-11-27"])
+        #expect(days.stdout.contains("Fri 27 Nov 2026  ?  not with the DfE (the MIS copy was not read"), "\(days.stdout)")
+        #expect(days.stdout.contains("Thu 26 Nov 2026  ✓  with the DfE since"), "\(days.stdout)")
         try FileManager.default.moveItem(atPath: copy + ".away", toPath: copy)
         try workspace.python(
             """
