@@ -177,8 +177,8 @@ extension SchoolDayTests {
         #expect(
             mail.hasPrefix(
                 "attsync: ✗ Sample Secondary (URN 100000): attsync could not reach the DfE's sign-in service (the figures were not received by the DfE)\n"
-                    + "    What it means: not with the DfE: Fri 27 Nov 2026; the DfE has older figures of Wed 25 Nov 2026 from other sends; "
-                    + "the DfE has the same figures of Wed 18 – Thu 19, Mon 23 – Tue 24 and Thu 26 Nov 2026, 5 school days from other sends\n"
+                    + "    What it means: not with the DfE: Fri 27 Nov 2026; the DfE has older figures of Wed 25 Nov 2026 and "
+                    + "the same figures of Wed 18 – Thu 19, Mon 23 – Tue 24 and Thu 26 Nov 2026, 5 school days from other sends\n"
                     + "    What next: nothing to do now: the next run tries again; if it keeps happening, IT checks the network and dfe.token.url\n"
                     + "    For IT: the token endpoint failed: "), "\(mail)")
         let history = try standin.attsync(["history"])

@@ -68,7 +68,9 @@ package enum SendMonitoring {
             if status == .temporaryFailure { status = .pendingAlert }
             context.console.problem(
                 "attsync: alert: dates pending \(counted(threshold, "school day")) or more (alerts.pendingSchoolDays), not only a temporary failure: "
-                    + which.joined(separator: "; ") + "; exit \(status.rawValue); `attsync status` shows each school's last problem")
+                    + which.joined(separator: "; ")
+                    + "; this is no longer a passing problem: IT looks now (attsync status shows each school's last problem, "
+                    + "attsync check --online which prerequisite fails); exit \(status.rawValue)")
         }
         if let metricsFile {
             let metrics = RunMetrics(

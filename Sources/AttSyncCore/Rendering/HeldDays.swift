@@ -41,8 +41,11 @@ struct HeldDays {
     static func words(missing: [Day], other: [Day], same: [Day], otherAre: String) -> String {
         var parts: [String] = []
         if !missing.isEmpty { parts.append("not with the DfE: \(daysWords(missing))") }
-        if !other.isEmpty { parts.append("the DfE has \(otherAre) figures of \(daysWords(other)) from other sends") }
-        if !same.isEmpty { parts.append("the DfE has the same figures of \(daysWords(same)) from other sends") }
+        let held = [
+            other.isEmpty ? nil : "\(otherAre) figures of \(daysWords(other))",
+            same.isEmpty ? nil : "the same figures of \(daysWords(same))",
+        ].compactMap { $0 }
+        if !held.isEmpty { parts.append("the DfE has " + held.joined(separator: " and ") + " from other sends") }
         return parts.isEmpty ? "these figures are not with the DfE" : parts.joined(separator: "; ")
     }
 }

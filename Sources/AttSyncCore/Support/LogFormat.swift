@@ -44,13 +44,18 @@ extension LogFormat {
             + (school.map { ",\"urn\":\(jsonString($0))" } ?? "") + ",\"message\":\(jsonString(message))}\n"
     }
 
-    /// The first `(URN 123456)` of a message: how `Configuration.School.displayName` names a school.
+    /// The school a message names as `(URN 123456)`, how `Configuration.School.displayName` names a school;
+    /// nil when it names none or several (the pending alert of a trust), so a shipper never files one school's
+    /// message under another.
     static func urn(in text: String) -> String? {
-        guard let range = text.range(of: "(URN ") else { return nil }
-        let digits = text[range.upperBound...].prefix(6)
-        guard digits.count == 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
-            text[range.upperBound...].dropFirst(6).first == ")"
-        else { return nil }
-        return String(digits)
+        let named = Set(
+            text.ranges(of: "(URN ").compactMap { range -> String? in
+                let digits = text[range.upperBound...].prefix(6)
+                guard digits.count == 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+                    text[range.upperBound...].dropFirst(6).first == ")"
+                else { return nil }
+                return String(digits)
+            })
+        return named.count == 1 ? named.first : nil
     }
 }

@@ -37,11 +37,15 @@ import Testing
         console.problem("attsync: ✗ URN 100002: no consent", urn: "100002")
         console.detail("token requests this run: 1")
         console.result("✓ sent\n")
+        console.problem("attsync: alert: … Sample Primary (URN 100000) since Mon 23 Nov 2026; Sample Academy (URN 100001) since …")
+        console.warning("attsync: ⚠ Sample Primary (URN 100000): Year 8 PM register not taken")
         let lines = capture.err.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-        #expect(lines.count == 5, "one line per message, a line break inside a message escaped")
+        #expect(lines.count == 7, "one line per message, a line break inside a message escaped")
         let objects = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String]) }
-        #expect(objects.map { $0["level"] } == ["error", "warning", "info", "error", "debug"])
-        #expect(objects.map { $0["urn"] } == ["100000", nil, "100001", "100002", nil])
+        #expect(objects.map { $0["level"] } == ["error", "warning", "info", "error", "debug", "error", "warning"])
+        #expect(
+            objects.map { $0["urn"] } == ["100000", nil, "100001", "100002", nil, nil, "100000"],
+            "a message naming two schools is filed under neither")
         #expect(objects[0]["message"]?.hasPrefix("✗ Sample Primary (URN 100000): the MIS copy has 3 invalid rows") == true)
         #expect(objects[0]["message"]?.contains("\n  2 rows") == true)
         #expect(objects[1]["message"] == "warning: two schools read one copy")
