@@ -215,6 +215,14 @@ extension SchoolDayTests {
                 + "    What next: IT checks that the MIS export ran and wrote the copy where schools[].source.path says; "
                 + "the next run sends the days that are waiting\n"
                 + "    For IT: the MIS copy \(copy) does not exist (check schools[].source.path; attsync never creates it)\n")
+        // The office's page names the run that stopped before sending, though it made no submission.
+        let page = workspace.file("status.html")
+        #expect(try standin.attsync(["history", "--html", page, "--date", "2026-11-27"]).status == 0)
+        let pageText = try PageStructure(try String(contentsOfFile: page, encoding: .utf8)).text
+        #expect(
+            pageText.contains(
+                ", the run for Fri 27 Nov 2026: nothing sent: attsync could not find or open the school's MIS copy. "
+                    + "Next: IT checks that the MIS export ran"), "\(pageText)")
         // Without the copy, whether Friday has marks is not known: "?", not ✗.
         let days = try standin.attsync(["history", "--days", "2", "--date", "2026-11-27"])
         #expect(days.stdout.contains("Fri 27 Nov 2026  ?  not with the DfE (the MIS copy was not read"), "\(days.stdout)")

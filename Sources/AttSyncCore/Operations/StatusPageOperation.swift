@@ -48,10 +48,12 @@ package enum StatusPageOperation {
                 let body = try store.map { SentBody(try $0.submission(id: failure.id).body) } ?? nil
                 return HeldDays(failure, body: body, days: failedDays).withoutEffect
             }
+            let lastRun = try store?.runStreak(urn: school.urn).lastRun
             pages.append(
                 StatusPage.School(
                     school: school, consent: consent, days: read, accepted: accepted, failures: failures,
-                    resolved: Set(resolved.map(\.id)), week: weeks))
+                    resolved: Set(resolved.map(\.id)), stoppedRun: lastRun.flatMap { $0.failed && $0.submissionId == nil ? $0 : nil },
+                    week: weeks))
         }
         let page = StatusPage.render(pages, asOf: today, written: context.clock.now(), timeZone: configuration.timeZone)
         try AtomicFile.write(Array(page.utf8), to: path)

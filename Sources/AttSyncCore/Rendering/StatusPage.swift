@@ -18,6 +18,9 @@ enum StatusPage {
         var failures: [SubmissionRecord]
         /// Of `failures`, those without effect now (`HeldDays.withoutEffect`).
         var resolved: Set<Int64> = []
+        /// The school's last `send` run when it stopped before anything was sent (no consent, a MIS copy that
+        /// could not be read, marks that cannot be sent): it made no submission, so `failures` cannot show it.
+        var stoppedRun: RunRecord?
         /// The days of the week for `--week` (Monday to Friday up to the day), and of the week before.
         var week: (this: [Day], last: [Day])?
     }
@@ -70,14 +73,15 @@ enum StatusPage {
         }
         // Open problems first; one without effect now is listed apart, so it is not taken for a problem still
         // to solve.
-        for (heading, records) in [
-            ("Problems", page.failures.filter { !page.resolved.contains($0.id) }),
+        let stopped = page.stoppedRun.map { [stoppedItem($0, timeZone: timeZone)] } ?? []
+        for (heading, items, records) in [
+            ("Problems", stopped, page.failures.filter { !page.resolved.contains($0.id) }),
             (
-                "Earlier problems, without effect now: the DfE has every day they carried",
+                "Earlier problems, without effect now: the DfE has every day they carried", [],
                 page.failures.filter { page.resolved.contains($0.id) }
             ),
-        ] where !records.isEmpty {
-            out += "<h3>\(heading)</h3>\n<ul class=\"failures\">\n"
+        ] where !items.isEmpty || !records.isEmpty {
+            out += "<h3>\(heading)</h3>\n<ul class=\"failures\">\n" + items.joined()
             for record in records {
                 let plain = FailureWords.plain(record.failureKind, status: record.status)
                 let next = page.resolved.contains(record.id) ? "" : " Next: \(html(plain.next))."
@@ -180,6 +184,15 @@ enum StatusPage {
             "<figcaption>Sent: \(html(daysWords(rates.map(\.0)))); lowest \(percent(rates.map(\.1).min())), "
             + "highest \(percent(rates.map(\.1).max())), average of the days \(percent(average)).</figcaption>\n"
         return out + "</figure>\n"
+    }
+
+    /// A run stopped before sending, from the words `send` recorded: what happened and what next.
+    private static func stoppedItem(_ run: RunRecord, timeZone: TimeZone) -> String {
+        let lines = (run.problem ?? "").split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let next = lines.first { $0.hasPrefix("What next: ") }.map { " Next: \(html(String($0.dropFirst("What next: ".count))))." } ?? ""
+        let runDate = Day(iso: run.runDate)?.longDescription ?? run.runDate
+        return "<li><strong>\(html(localDayTime(run.finishedAt, timeZone))), the run for \(html(runDate))</strong>: "
+            + "\(html(lines.first ?? "the run failed")).\(next) <span class=\"it\">For IT: attsync status</span></li>\n"
     }
 
     /// The head's week: rate by year group with the change on last week, registers not taken, the DfE's status.
