@@ -168,7 +168,7 @@ import Testing
         try #require(rows.count == 2, "\(status.stdout)")
         for row in rows {
             #expect(row.contains("✓ Ann Head, Sun 1 Nov 2026 09:00"), "\(row)")
-            #expect(row.contains("Thu 19 Nov 2026 (submission "), "\(row)")
+            #expect(row.contains("Thu 19 Nov 2026 (submission ") && row.contains(", DfE reference SUB-"), "\(row)")
             #expect(row.contains("Mon 23 – Tue 24 Nov 2026, 2 school days, oldest 1 school day ago"), "\(row)")
         }
 

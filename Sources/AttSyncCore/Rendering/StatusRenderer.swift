@@ -25,11 +25,13 @@ enum StatusRenderer {
         return "✗ none"
     }
 
-    /// `Fri 27 Nov 2026 (submission 12, Fri 27 Nov 2026 17:31)`, or `never`.
+    /// `Fri 27 Nov 2026 (submission 12, DfE reference SUB-8, Fri 27 Nov 2026 17:31)`, or `never`: attsync's
+    /// number of the submission and the DfE's, named apart so one is not taken for the other.
     static func lastAccepted(_ overview: SchoolOverview, _ zone: TimeZone) -> String {
         guard let date = overview.lastAcceptedDate else { return "never" }
         guard let record = overview.lastAccepted else { return date.longDescription }
-        return "\(date.longDescription) (submission \(record.id), \(localDayTime(record.finishedAt ?? record.createdAt, zone)))"
+        let reference = record.reference.map { ", DfE reference \(visible($0))" } ?? ""
+        return "\(date.longDescription) (submission \(record.id)\(reference), \(localDayTime(record.finishedAt ?? record.createdAt, zone)))"
     }
 
     /// `none`, `Mon 23 – Wed 25 Nov 2026, 3 school days`, or `unknown (…)`.
