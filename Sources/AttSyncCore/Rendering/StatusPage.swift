@@ -270,7 +270,7 @@ enum StatusPage {
         table.summary tr.session th{background:#f3f2f1;text-align:left}td.mark{text-align:center}
         tr.ok td.mark,li.ok{color:#00703c}tr.changed td.mark,li.changed{color:#b45f06}tr.failed td.mark,li.failed{color:#d4351c}
         tr.failed td{background:#fdf0ee}.consent.ok{color:#00703c}.consent.no,.warn{color:#d4351c}
-        ul.gaps li{color:#b45f06}.it{color:#505a5f;font-size:.85rem}.legend,.note,figcaption{color:#505a5f;font-size:.9rem}
+        ul.gaps li{color:#b45f06}table.weekly td{white-space:nowrap}.it{color:#505a5f;font-size:.85rem}.legend,.note,figcaption{color:#505a5f;font-size:.9rem}
         svg .grid{stroke:#ddd;stroke-width:1}svg .rate{fill:none;stroke:#1d70b8;stroke-width:2}svg .point{fill:#1d70b8}
         svg .axis{font-size:11px;fill:#505a5f}details{margin:.2rem 0}summary{cursor:pointer}
         @media print{body{margin:0;max-width:none}section.week{page-break-before:always}details>*{display:block}
