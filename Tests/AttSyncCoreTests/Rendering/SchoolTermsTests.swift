@@ -57,6 +57,51 @@ import Testing
         #expect(daysWords(["2026-11-27", "2026-11-27"]) == "Fri 27 Nov 2026", "each date once")
     }
 
+    /// Read back, the words name exactly the days given: no range covers a day left out, no day is lost.
+    @Test func randomSetsOfDaysReadBackExactly() throws {
+        var random = SeededRandom(state: 11)
+        let start = Day("2026-11-23")
+        for _ in 0..<500 {
+            let span = Int.random(in: 1...60, using: &random)
+            let chance = Double.random(in: 0.1...1, using: &random)
+            let days = (0..<span).map { start.adding(days: $0) }.filter {
+                !$0.isWeekend && Double.random(in: 0..<1, using: &random) < chance
+            }
+            guard !days.isEmpty else { continue }
+            let words = daysWords(days)
+            #expect(try Self.readBack(words) == days, "\(words)")
+        }
+    }
+
+    /// The days `daysWords` names: each piece a date or a range of weekdays, a date's missing month and year
+    /// those of the date written after it.
+    static func readBack(_ words: String) throws -> [Day] {
+        let text = words.replacing(/, \d+ school days$/, with: "")
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let pieces = text.replacingOccurrences(of: " and ", with: ", ").components(separatedBy: ", ")
+        var tokens = pieces.map { $0.components(separatedBy: " – ").map { $0.split(separator: " ").map(String.init) } }
+        var (month, year) = ("", "")
+        for piece in tokens.indices.reversed() {
+            for token in tokens[piece].indices.reversed() {
+                var words = tokens[piece][token]
+                if words.count >= 3 { month = words[2] } else { words.append(month) }
+                if words.count >= 4 { year = words[3] } else { words.append(year) }
+                tokens[piece][token] = words
+            }
+        }
+        func day(_ words: [String]) throws -> Day {
+            let month = try #require(months.firstIndex(of: words[2])) + 1
+            return try #require(Day(year: Int(words[3]) ?? 0, month: month, day: Int(words[1]) ?? 0))
+        }
+        var days: [Day] = []
+        for piece in tokens {
+            let first = try day(piece[0])
+            let last = try day(piece[piece.count - 1])
+            days += (first.ordinal...last.ordinal).map(Day.init(ordinal:)).filter { !$0.isWeekend }
+        }
+        return days
+    }
+
     @Test func yearGroupsAndCodesInSchoolWords() {
         #expect(yearGroupName("8") == "Year 8" && yearGroupName("R") == "Reception" && yearGroupName("N2") == "Nursery 2")
         let medical = Catalogue.codes2024.codes.first { $0.code == "M" }
