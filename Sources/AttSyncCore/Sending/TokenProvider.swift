@@ -19,9 +19,13 @@ package final class TokenProvider: @unchecked Sendable {
     /// The token and when to stop using it: `min(30 s, half its lifetime)` before it expires, so it is never
     /// presented at the edge of its validity. Memory only: never written to disk or printed.
     private var cached: (value: Secret, refreshAt: Date)?
-    /// Guards `cached` and `made`, and makes a fetch single-flight.
+    /// Guards `cached`, `unreachable` and `made`, and makes a fetch single-flight.
     private let lock = NSLock()
     private var made = 0
+    /// Why a fetch of this run spent its retries without an answer: the sign-in service is the same for every
+    /// school, so the schools after it fail at once (and are recorded so) instead of each spending its own
+    /// retries on it. The next run asks again.
+    private var unreachable: String?
 
     /// How many token requests this provider has made (for `--verbose` and tests).
     package var requests: Int { lock.withLock { made } }
@@ -51,6 +55,9 @@ package final class TokenProvider: @unchecked Sendable {
         defer { lock.unlock() }
         // A cached token costs no request and no attempt record.
         if let cached, policy.now < cached.refreshAt { return cached.value }
+        if let unreachable {
+            throw SendError.gaveUp(reason: "\(unreachable), for an earlier school of this run; not asked again until the next run")
+        }
         let loop = RetryLoop(kind: .token, policy: policy, console: console)
         do {
             return try loop.run(record: record) { attempt -> RetryLoop.Outcome<Secret> in
@@ -97,7 +104,9 @@ package final class TokenProvider: @unchecked Sendable {
                 }
             }
         } catch let exhausted as RetryLoop.Exhausted {
-            throw SendError.gaveUp(reason: "the token endpoint failed: \(exhausted.reason) (\(counted(exhausted.failures, "attempt")))")
+            let reason = "the token endpoint failed: \(exhausted.reason) (\(counted(exhausted.failures, "attempt")))"
+            unreachable = reason
+            throw SendError.gaveUp(reason: reason)
         }
     }
 

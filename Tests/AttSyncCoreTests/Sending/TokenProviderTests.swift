@@ -118,6 +118,27 @@ import Testing
         #expect(records.map(\.waitedSeconds) == [1, 2, 7, nil])
         #expect(records.map(\.httpStatus) == [503, nil, 429, 500])
     }
+
+    /// The sign-in service is the same for every school: once one school's fetch has spent its retries, the
+    /// others of the run fail at once, as unreachable, without a request; the next run (a new provider) asks again.
+    @Test func aSignInServiceThatCannotBeReachedIsNotAskedAgainInTheSameRun() throws {
+        let clock = TestClock()
+        let transport = ScriptedTransport(["/token": Array(repeating: .respond(503), count: 8)])
+        let tokens = SendingFixtures.tokens(transport)
+        #expect(throws: SendError.self) { try tokens.bearer(policy: SendingFixtures.policy(clock)) { _ in } }
+        #expect(transport.requests.count == 4)
+        var records: [AttemptRecord] = []
+        do {
+            _ = try tokens.bearer(policy: SendingFixtures.policy(clock)) { records.append($0) }
+            Issue.record("the second school got a token")
+        } catch let error as SendError {
+            #expect(error.kind == .signInUnreachable)
+            #expect("\(error)".contains("for an earlier school of this run; not asked again until the next run"))
+        }
+        #expect(transport.requests.count == 4 && records.isEmpty, "no request, no attempt")
+        #expect(throws: SendError.self) { try SendingFixtures.tokens(transport).bearer(policy: SendingFixtures.policy(clock)) { _ in } }
+        #expect(transport.requests.count == 8, "a new run asks again")
+    }
 }
 
 extension TokenProviderTests {
