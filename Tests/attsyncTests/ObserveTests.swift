@@ -274,6 +274,20 @@ import Testing
         #expect(failed.status == 74 && failed.stderr.contains("cannot write \(standin.workspace.file("missing/attsync.prom"))"))
     }
 
+    /// A past day sent after a later one: status pairs the latest date with the submission that carried it.
+    @Test func statusNamesTheSubmissionThatHoldsTheLatestDate() throws {
+        let standin = try start()
+        defer { standin.workspace.remove() }
+        #expect(try standin.attsync(["send", "--date", "2026-11-27", "--quiet"]).status == 0)
+        #expect(try standin.attsync(["send", "--date", "2026-11-24", "--quiet"]).status == 0)
+        let status = try standin.attsync(["status", "--date", "2026-11-27"])
+        #expect(status.stdout.contains("Fri 27 Nov 2026 (submission 1, DfE reference SUB-1, "), "\(status.stdout)")
+        let json = try standin.attsync(["status", "--date", "2026-11-27", "--json"])
+        let school = try #require((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])?.first)
+        #expect(school["lastAcceptedDate"] as? String == "2026-11-27")
+        #expect((school["lastAcceptedSubmission"] as? [String: Any])?["id"] as? Int == 1)
+    }
+
     @Test func jsonLogsAreOneObjectPerLineWithTheSchool() throws {
         let standin = try start(consent: false)
         defer { standin.workspace.remove() }

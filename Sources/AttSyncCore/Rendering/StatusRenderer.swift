@@ -29,7 +29,7 @@ enum StatusRenderer {
     /// number of the submission and the DfE's, named apart so one is not taken for the other.
     static func lastAccepted(_ overview: SchoolOverview, _ zone: TimeZone) -> String {
         guard let date = overview.lastAcceptedDate else { return "never" }
-        guard let record = overview.lastAccepted else { return date.longDescription }
+        guard let record = overview.lastAcceptedDateBy else { return date.longDescription }
         let reference = record.reference.map { ", DfE reference \(visible($0))" } ?? ""
         return "\(date.longDescription) (submission \(record.id)\(reference), \(localDayTime(record.finishedAt ?? record.createdAt, zone)))"
     }
@@ -95,7 +95,7 @@ enum StatusRenderer {
                 consent: Consent(
                     given: overview.consent.isInForce, by: current?.by, osUser: current?.osUser, at: current?.at),
                 lastAcceptedDate: overview.lastAcceptedDate?.description,
-                lastAcceptedSubmission: overview.lastAccepted.map {
+                lastAcceptedSubmission: overview.lastAcceptedDateBy.map {
                     Accepted(id: $0.id, runDate: $0.runDate, dates: $0.dates, acceptedAt: $0.finishedAt, reference: $0.reference)
                 },
                 pendingDates: overview.pending?.dates.map(\.description), pendingUnknown: overview.pendingUnknown,

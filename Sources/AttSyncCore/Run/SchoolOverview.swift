@@ -13,8 +13,11 @@ package struct SchoolOverview: Sendable {
     package let consent: ConsentHistory
     /// The latest date the DfE ever accepted for the school.
     package let lastAcceptedDate: Day?
-    /// The newest ✓ or ⚠ submission.
+    /// The newest ✓ or ⚠ submission (for the metrics: when the DfE last accepted anything).
     package let lastAccepted: SubmissionRecord?
+    /// The accepted submission that holds `lastAcceptedDate` at the DfE: not always the newest, when an
+    /// earlier date was sent since (`send --date` of a past day).
+    package let lastAcceptedDateBy: SubmissionRecord?
     /// nil when the MIS copy could not be read; `pendingUnknown` says why.
     package let pending: PendingDates?
     /// Why the pending dates are unknown (the copy's error, in words).
@@ -46,10 +49,20 @@ package struct SchoolOverview: Sendable {
         let runs =
             try store?.runStreak(urn: school.urn) ?? RunStreak(lastRun: nil, consecutiveFailures: 0, failingSince: nil, lastFailure: nil)
         var lastAccepted: SubmissionRecord?
-        if let id = history?.lastAccepted?.id, let store { lastAccepted = try store.submission(id: id).record }
+        var lastAcceptedDateBy: SubmissionRecord?
+        let lastAcceptedDate = history?.acceptedDigests.keys.max()
+        if let store {
+            if let id = history?.lastAccepted?.id { lastAccepted = try store.submission(id: id).record }
+            if let lastAcceptedDate,
+                let id = try store.dayRecords(urn: school.urn, days: [lastAcceptedDate])[lastAcceptedDate]?.accepted?.submission
+            {
+                lastAcceptedDateBy = try store.submission(id: id).record
+            }
+        }
         return SchoolOverview(
             school: school, runDate: runDate, consent: history?.consent ?? ConsentHistory(events: []),
-            lastAcceptedDate: history?.acceptedDigests.keys.max(), lastAccepted: lastAccepted, pending: pending, pendingUnknown: unknown,
+            lastAcceptedDate: lastAcceptedDate, lastAccepted: lastAccepted, lastAcceptedDateBy: lastAcceptedDateBy, pending: pending,
+            pendingUnknown: unknown,
             runs: runs,
             schoolDaysWaited: PendingDates.waited(
                 pending: pending, failingSince: runs.failingSince, runDate: runDate, calendar: window.calendar))
