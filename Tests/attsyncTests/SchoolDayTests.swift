@@ -217,8 +217,9 @@ extension SchoolDayTests {
                 + "    For IT: the MIS copy \(copy) does not exist (check schools[].source.path; attsync never creates it)\n")
         // The office's page names the run that stopped before sending, though it made no submission.
         let page = workspace.file("status.html")
-        #expect(try standin.attsync(["history", "--html", page, "--date", "2026-11-27"]).status == 0)
+        #expect(try standin.attsync(["history", "--html", page, "--week", "--date", "2026-11-27"]).status == 0)
         let pageText = try PageStructure(try String(contentsOfFile: page, encoding: .utf8)).text
+        #expect(pageText.contains("Registers not takenNot known: the MIS copy could not be read."), "not 'None.'")
         #expect(
             pageText.contains(
                 ", the run for Fri 27 Nov 2026: nothing sent: attsync could not find or open the school's MIS copy. "
@@ -280,7 +281,10 @@ extension SchoolDayTests {
         defer { workspace.remove() }
         let standin = try StandIn(workspace, settings: ["faults": ["attendances": [["status": 400]]]], schools: Self.schools)
         #expect(try standin.attsync(["consent", "give", "--by", "Ann Head"]).status == 0)
-        #expect(try standin.attsync(["send", "--date", "2026-11-26", "--quiet"]).status == 65)
+        let refused = try standin.attsync(["send", "--date", "2026-11-26", "--quiet"])
+        #expect(refused.status == 65)
+        #expect(
+            refused.stderr.contains("What next: the data manager checks in the MIS the figures the DfE names; if it names none, IT asks"))
         let page = workspace.file("status.html")
         #expect(try standin.attsync(["history", "--html", page, "--date", "2026-11-26"]).status == 0)
         let open = try PageStructure(try String(contentsOfFile: page, encoding: .utf8)).text
@@ -292,6 +296,8 @@ extension SchoolDayTests {
         #expect(!solved.contains("Problems"), "no open problem")
         #expect(solved.contains("Earlier problems, without effect now: the DfE has every day they carried"))
         #expect(solved.contains("the DfE refused the figures.") && !solved.contains("Next: the data manager checks"))
+        let show = try standin.attsync(["history", "show", "1"])
+        #expect(show.stdout.contains("what next      nothing: the DfE has every day this submission carried"), "\(show.stdout)")
     }
 
     /// The office's page and the head's week, from the scenario of the issue: Thursday sent, Wednesday corrected,

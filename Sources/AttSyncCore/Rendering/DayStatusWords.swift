@@ -47,8 +47,9 @@ extension SchoolDayStatus {
                 return schoolDay
                     ? "no registers taken: nothing to send (INSET or closure day? If not, check the registers)"
                     : "no registers: nothing to send"
-            case .failed(let attempt):
-                return "not with the DfE: \(FailureWords.short(attempt)); the next run tries again"
+            case .failed(let attempt, let retried):
+                return "not with the DfE: \(FailureWords.short(attempt)); "
+                    + (retried ? "the next run tries again" : "no run sends it by itself (attsync send --date \(day) sends it)")
             case .sending(let attempt):
                 return "being sent now (submission \(attempt.submission), \(localDayTime(attempt.at, timeZone)))"
             case .nextRun: return "not yet sent: the next run sends it"

@@ -41,7 +41,8 @@ enum FailureWords {
         case .refused?:
             return Plain(
                 what: "the DfE refused the figures",
-                next: "the data manager checks the figures the DfE names in the MIS; the next run sends them again")
+                next: "the data manager checks in the MIS the figures the DfE names; if it names none, IT asks the DfE why; "
+                    + "the next run sends them again")
         case .retired?:
             return Plain(
                 what: "the DfE says its attendance service has closed; consent was removed, so nothing more is sent",

@@ -44,8 +44,9 @@ enum HistoryRenderer {
         case .rejected, .failed, .interrupted:
             let plain = FailureWords.plain(record.failureKind, status: record.status)
             facts.append(("what happened", plain.what + (record.attemptCount == 0 ? " (not received by the DfE)" : "")))
-            facts.append(("what it means", HeldDays(record, body: sent, days: days).words))
-            facts.append(("what next", plain.next))
+            let held = HeldDays(record, body: sent, days: days)
+            facts.append(("what it means", held.words))
+            facts.append(("what next", held.withoutEffect ? "nothing: the DfE has every day this submission carried" : plain.next))
         }
         facts.append(("DfE reference", record.reference.map(visible) ?? "-"))
         facts.append(("attempts", "\(record.attemptCount) (deliveries of the figures to the DfE; sign-in requests are listed for IT)"))

@@ -240,7 +240,11 @@ enum StatusPage {
         }
         let gaps = page.days.gaps.filter { week.this.contains($0.day) }
         out += "<h3>Registers not taken</h3>\n"
-        out += gaps.isEmpty ? "<p>None.</p>\n" : "<ul class=\"gaps\">\n" + gaps.map { "<li>\(html($0.words))</li>\n" }.joined() + "</ul>\n"
+        if !gaps.isEmpty {
+            out += "<ul class=\"gaps\">\n" + gaps.map { "<li>\(html($0.words))</li>\n" }.joined() + "</ul>\n"
+        } else {
+            out += page.days.problem == nil ? "<p>None.</p>\n" : "<p>Not known: the MIS copy could not be read.</p>\n"
+        }
         out += "<h3>With the DfE?</h3>\n<ul class=\"dfe\">\n"
         for status in page.days.statuses where week.this.contains(status.day) {
             out +=

@@ -13,8 +13,9 @@ enum StatusRenderer {
         }
         let date = overviews.first.map { " on \($0.runDate.longDescription)" } ?? ""
         return "Status\(date):\n" + table.render()
-            + "Pending: dates with marks the DfE has never accepted. `attsync history --days` also shows corrections waiting to be "
-            + "re-sent and registers not taken; `attsync history` lists every submission.\n"
+            + "Pending: dates with marks the DfE has never accepted that the next run sends (its window, and catch-up since "
+            + "consent). `attsync history --days` also shows corrections waiting to be re-sent, days no run sends by itself and "
+            + "registers not taken; `attsync history` lists every submission.\n"
     }
 
     /// `✓ Ann Head, Fri 20 Nov 2026 09:00 (attsync)`, `✗ none`, `✗ removed by …`, `✗ DfE service retired`.

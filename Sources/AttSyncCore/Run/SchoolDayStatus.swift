@@ -21,8 +21,9 @@ package struct SchoolDayStatus: Sendable, Equatable {
     package enum NotSent: Sendable, Equatable {
         /// No mark that date (`schoolDay`: a school day by the calendar, so registers were expected).
         case noMarks(schoolDay: Bool)
-        /// The last submission carrying the date failed, was refused or was interrupted.
-        case failed(DayRecord.Unaccepted)
+        /// The last submission carrying the date failed, was refused or was interrupted; `retried`: the next run
+        /// carries the date again (in its window or by catch-up, with consent in force).
+        case failed(DayRecord.Unaccepted, retried: Bool)
         /// A submission carrying it is being sent now.
         case sending(DayRecord.Unaccepted)
         /// Never sent yet; the next run (or this `send`) sends it.
@@ -76,7 +77,7 @@ package struct SchoolDayStatus: Sendable, Equatable {
         } else if let figures, !figures.hasMarks {
             why = .noMarks(schoolDay: schoolDay)
         } else if let unaccepted = record?.unaccepted {
-            why = .failed(unaccepted)
+            why = .failed(unaccepted, retried: sentByNextRun && consent.inForce)
         } else if figures == nil {
             why = .notRead
         } else if !consent.inForce {

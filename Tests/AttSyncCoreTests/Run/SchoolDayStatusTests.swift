@@ -58,7 +58,13 @@ import Testing
         #expect(assess(figures(["/": 9]), record: nil, nextRun: false) == .notSent(.outsideWindow))
         #expect(assess(DayFigures(day: day), record: nil) == .notSent(.noMarks(schoolDay: true)))
         let failed = DayRecord.Unaccepted(submission: 4, status: .failed, reason: "x", at: Date(), posts: 0)
-        #expect(assess(figures(["/": 9]), record: DayRecord(day: day, unaccepted: failed)) == .notSent(.failed(failed)))
+        let record = DayRecord(day: day, unaccepted: failed)
+        #expect(assess(figures(["/": 9]), record: record) == .notSent(.failed(failed, retried: true)))
+        #expect(
+            assess(figures(["/": 9]), record: record, nextRun: false) == .notSent(.failed(failed, retried: false)), "outside the window")
+        #expect(assess(figures(["/": 9]), record: record, consent: false) == .notSent(.failed(failed, retried: false)), "no consent")
+        let words = SchoolDayStatus(day: day, state: .notSent(.failed(failed, retried: false))).words(timeZone: .gmt)
+        #expect(words.hasSuffix("; no run sends it by itself (attsync send --date \(day) sends it)"), "\(words)")
     }
 
     @Test func theLastSchoolDaysSkipWeekendsAndListedDays() {
