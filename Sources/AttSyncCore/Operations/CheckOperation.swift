@@ -364,7 +364,9 @@ package enum CheckOperation {
         // reported in its own section above.
         let history = try? store?.acceptedHistory(urn: school.urn, timeZone: zone)
         do {
-            let run = try SchoolRun.prepare(school: school, configuration: configuration, runDate: runDate, history: history)
+            let run = try source.read {
+                try SchoolRun.prepare(school: school, configuration: configuration, runDate: runDate, history: history, in: $0)
+            }
             lines.append(.pass("the figures of \(daysWords(run.catchUp + run.window)) can be built as send builds them"))
         } catch DataError.unknownCodes {
             // Reported by the codes line.

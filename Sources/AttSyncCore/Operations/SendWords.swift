@@ -13,11 +13,11 @@ struct SendFacts: Sendable {
     var body: SentBody?
 
     init(run: SchoolRun, posts: Int) {
-        let accepted = run.history?.acceptedDigests ?? [:]
-        let digests = run.payload.dayDigests
-        held = run.payload.days.filter { accepted[$0] != nil && accepted[$0] == digests[$0] }
-        older = run.payload.days.filter { accepted[$0] != nil && accepted[$0] != digests[$0] }
-        missing = run.payload.days.filter { accepted[$0] == nil }
+        // The run's labels against the last accepted content (`DayChange`); none without a state database.
+        let change = { (day: Day) in run.changes?[day] ?? .new }
+        held = run.payload.days.filter { change($0) == .unchanged }
+        older = run.payload.days.filter { change($0) == .changed }
+        missing = run.payload.days.filter { change($0) == .new }
         self.posts = posts
         body = SentBody(run.payload.body)
     }

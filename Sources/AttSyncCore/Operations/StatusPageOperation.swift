@@ -26,9 +26,19 @@ package enum StatusPageOperation {
                 days = Array(Set(days + this)).sorted()
             }
             let read = try SchoolDays.read(school: school, configuration: configuration, days: days, asOf: today, store: store)
-            let consent = try store?.consentHistory(urn: school.urn) ?? ConsentHistory(events: [])
-            let acceptedDays = try store?.acceptedHistory(urn: school.urn, timeZone: configuration.timeZone).acceptedDigests.keys
-            let records = try store?.dayRecords(urn: school.urn, days: acceptedDays.map { Array($0) } ?? []) ?? [:]
+            let history = try store?.acceptedHistory(urn: school.urn, timeZone: configuration.timeZone)
+            let zone = configuration.timeZone
+            // Failures recorded on or after the first day shown.
+            let shownFrom = days.first
+            let failures = Array(
+                (try store?.submissions(urns: [school.urn], limit: 200).filter { (record: SubmissionRecord) in
+                    [.failed, .rejected, .interrupted].contains(record.status)
+                        && (shownFrom.map { Day(containing: record.createdAt, in: zone) >= $0 } ?? true)
+                } ?? []).prefix(10))
+            // One read of the records of every date accepted (the figures the DfE has) or carried by a failure.
+            let failedDays = failures.flatMap { $0.dates }.compactMap(Day.init(iso:))
+            let acceptedDays = Array((history?.acceptedDigests ?? [:]).keys)
+            let records = try store?.dayRecords(urn: school.urn, days: Array(Set(acceptedDays + failedDays))) ?? [:]
             var bodies: [Int64: SentBody] = [:]
             var accepted: [Day: (registers: RegisterCounts, reference: String?)] = [:]
             for (day, record) in records {
@@ -37,21 +47,16 @@ package enum StatusPageOperation {
                 guard let body = bodies[held.submission] else { continue }
                 accepted[day] = (RegisterCounts(day: day, elements: body.elements(on: day)), held.since.reference ?? held.reference)
             }
-            let since = days.first.map { Day.start(of: $0, in: configuration.timeZone) } ?? .distantPast
-            let failures = Array(
-                (try store?.submissions(urns: [school.urn], limit: 200).filter {
-                    [.failed, .rejected, .interrupted].contains($0.status) && $0.createdAt >= since
-                } ?? []).prefix(10))
             // A failure whose days the DfE all holds now, each with its figures or newer ones, is listed apart.
-            let failedDays = try store?.dayRecords(urn: school.urn, days: Set(failures.flatMap(\.dates)).compactMap(Day.init(iso:))) ?? [:]
             let resolved = try failures.filter { failure in
                 let body = try store.map { SentBody(try $0.submission(id: failure.id).body) } ?? nil
-                return HeldDays(failure, body: body, days: failedDays).withoutEffect
+                return HeldDays(failure, body: body, days: records).withoutEffect
             }
             let lastRun = try store?.runStreak(urn: school.urn).lastRun
             pages.append(
                 StatusPage.School(
-                    school: school, consent: consent, days: read, accepted: accepted, failures: failures,
+                    school: school, consent: history?.consent ?? ConsentHistory(events: []), days: read, accepted: accepted,
+                    failures: failures,
                     resolved: Set(resolved.map(\.id)), stoppedRun: lastRun.flatMap { $0.failed && $0.submissionId == nil ? $0 : nil },
                     week: weeks))
         }
@@ -60,15 +65,5 @@ package enum StatusPageOperation {
         context.console.result(
             "Wrote \(path): the status page of \(context.schools.map(\.displayName).joined(separator: ", "))"
                 + (week ? ", with the week of \(daysWords(pages.first?.week?.this ?? []))" : "") + ".\n")
-    }
-}
-
-extension Day {
-    /// Midnight at the start of `day` in `zone`.
-    static func start(of day: Day, in zone: TimeZone) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let (year, month, date) = day.parts
-        return calendar.date(from: DateComponents(year: year, month: month, day: date)) ?? .distantPast
     }
 }

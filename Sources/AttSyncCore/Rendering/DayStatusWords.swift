@@ -18,14 +18,6 @@ extension SchoolDayStatus {
         }
     }
 
-    /// Whether the DfE holds figures of the date (maybe older ones).
-    var isWithDfE: Bool {
-        switch state {
-        case .withDfE, .changed: return true
-        case .notSent: return false
-        }
-    }
-
     /// The status in words, the same in `history --days`, `preview` and the status page.
     func words(timeZone: TimeZone) -> String {
         switch state {

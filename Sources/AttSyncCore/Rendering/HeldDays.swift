@@ -16,14 +16,16 @@ struct HeldDays {
     ///   - body: the submission's body read back; nil when it cannot be, and then no day counts as the same.
     ///   - days: the state's record of each date the submission carried.
     init(_ record: SubmissionRecord, body: SentBody?, days: [Day: DayRecord]) {
-        let elements = { (body: SentBody?, day: Day) in body?.elements.filter { $0.date == day } }
         var laterOnly = true
+        // Each accepted body read once, however many of the days it holds.
+        var bodies: [Int64: SentBody?] = [:]
         for day in record.dates.compactMap(Day.init(iso:)) {
             guard let accepted = days[day]?.accepted else {
                 missing.append(day)
                 continue
             }
-            if body != nil, elements(SentBody(accepted.body), day) == elements(body, day) {
+            if bodies[accepted.submission] == nil { bodies[accepted.submission] = SentBody(accepted.body) }
+            if let body, let held = bodies[accepted.submission] ?? nil, held.elements(on: day) == body.elements(on: day) {
                 same.append(day)
             } else {
                 other.append(day)

@@ -116,9 +116,6 @@ enum HistoryRenderer {
         return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 
-    /// `✓ accepted`, `⚠ 2 warnings`, `✗ rejected`…
-    static func statusWords(_ record: SubmissionRecord) -> String { record.status.words(warnings: record.errors.count) }
-
     /// The reason in plain words: why it failed, that the figures were accepted with warnings, or a note
     /// about the answer.
     static func reason(_ record: SubmissionRecord) -> String {

@@ -36,11 +36,16 @@ package struct SchoolDays: Sendable {
         var gaps: [RegisterGap] = []
         var problem: String?
         do {
-            let run = try SchoolRun.prepare(school: school, configuration: configuration, runDate: asOf, history: history)
-            nextRun = Set(run.payload.days)
             let source = try SourceDatabase(
                 path: school.source.path, views: school.source.views, timeoutSeconds: school.source.timeoutSeconds)
-            let all = try source.read { try Aggregator(codes: configuration.codes).aggregate($0, days: days, runDate: asOf) }
+            // One snapshot: what the next run sends and the days' figures come from the same copy.
+            let (run, all) = try source.read { snapshot in
+                (
+                    try SchoolRun.prepare(school: school, configuration: configuration, runDate: asOf, history: history, in: snapshot),
+                    try Aggregator(codes: configuration.codes).aggregate(snapshot, days: days, runDate: asOf)
+                )
+            }
+            nextRun = Set(run.payload.days)
             figures = Dictionary(uniqueKeysWithValues: all.days.map { ($0.day, $0) })
             digests = Payload(urn: school.urn, figures: all, sending: Set(days)).dayDigests
             gaps = RegisterGap.find(in: all, calendar: calendar)

@@ -33,19 +33,24 @@ package struct SchoolRun: Sendable {
     package static func prepare(
         school: Configuration.School, configuration: Configuration, runDate: Day, history: AcceptedHistory?
     ) throws -> SchoolRun {
-        let plan = RunPlan(runDate: runDate, window: school.window(configuration.window), history: history)
         let source = try SourceDatabase(path: school.source.path, views: school.source.views, timeoutSeconds: school.source.timeoutSeconds)
-        let aggregator = Aggregator(codes: configuration.codes)
         // One snapshot for both questions, so the catch-up dates and their figures come from the same copy.
-        let (catchUp, figures) = try source.read { snapshot in
-            let catchUp =
-                try plan.catchUpSearch.map { search in
-                    plan.catchUp(daysWithMarks: try aggregator.daysWithMarks(snapshot, from: search.from, before: search.before))
-                } ?? []
-            var figures = try aggregator.aggregate(snapshot, days: catchUp + plan.window, runDate: runDate)
-            figures.marksOffCalendar = try aggregator.markCounts(snapshot, on: plan.offCalendarDays(catchUp: catchUp))
-            return (catchUp, figures)
-        }
+        return try source.read { try prepare(school: school, configuration: configuration, runDate: runDate, history: history, in: $0) }
+    }
+
+    /// The same, inside a read of the copy the caller already holds (with other questions of the same snapshot).
+    /// - Throws: `SQLiteError` (the read turns it into `SourceError`), `DataError`.
+    package static func prepare(
+        school: Configuration.School, configuration: Configuration, runDate: Day, history: AcceptedHistory?, in snapshot: SourceSnapshot
+    ) throws -> SchoolRun {
+        let plan = RunPlan(runDate: runDate, window: school.window(configuration.window), history: history)
+        let aggregator = Aggregator(codes: configuration.codes)
+        let catchUp =
+            try plan.catchUpSearch.map { search in
+                plan.catchUp(daysWithMarks: try aggregator.daysWithMarks(snapshot, from: search.from, before: search.before))
+            } ?? []
+        var figures = try aggregator.aggregate(snapshot, days: catchUp + plan.window, runDate: runDate)
+        figures.marksOffCalendar = try aggregator.markCounts(snapshot, on: plan.offCalendarDays(catchUp: catchUp))
         let payload = Payload(urn: school.urn, figures: figures, sending: Set(catchUp + plan.window))
         return SchoolRun(
             school: school, plan: plan, catchUp: catchUp, figures: figures, payload: payload,

@@ -15,14 +15,4 @@ package enum SubmissionStatus: String, Sendable, Codable {
     case failed
     /// ✗ the run stopped before the outcome was known; the next run sends the same days again.
     case interrupted
-
-    /// The mark alone. Nothing uses it at present: `history` prints `words(warnings:)` (Rendering/Words.swift).
-    package var symbol: String {
-        switch self {
-        case .accepted: return "✓"
-        case .warnings: return "⚠"
-        case .sending: return "…"
-        case .rejected, .failed, .interrupted: return "✗"
-        }
-    }
 }
