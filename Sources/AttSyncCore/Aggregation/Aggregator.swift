@@ -242,11 +242,7 @@ package struct Aggregator {
         // windows). Without the index each date would be a scan of the table: then one scan for all.
         guard indexed else {
             return try grouped(
-                db,
-                Self.groupedMarksSQL.replacingOccurrences(
-                    of: "WHERE m.date = ?1", with: "WHERE m.date IN (SELECT value FROM json_each(?1))"
-                )
-                .replacingOccurrences(of: "GROUP BY m.session,", with: "GROUP BY m.date, m.session,"),
+                db, Self.groupedMarksSQL(dates: "m.date IN (SELECT value FROM json_each(?1))", byDate: true),
                 [.text(jsonArray(days.map(\.description)))])
         }
         var groups: [GroupedMarks] = []
@@ -256,7 +252,12 @@ package struct Aggregator {
 
     /// `groupedMarks`' query for one date: a seek in the date index, then a seek in the roll's primary key per
     /// mark (the tests hold both with EXPLAIN QUERY PLAN).
-    static let groupedMarksSQL = """
+    static let groupedMarksSQL = groupedMarksSQL(dates: "m.date = ?1", byDate: false)
+
+    /// The grouped marks of the dates `dates` selects (an SQL condition on `m.date`), grouped by date too when
+    /// it selects several.
+    static func groupedMarksSQL(dates: String, byDate: Bool) -> String {
+        """
         SELECT m.date, m.session, r.year_group, m.code, count(*),
                CASE WHEN m.session IS NULL OR m.session NOT IN ('AM', 'PM') THEN 1
                     WHEN m.code IS NULL OR trim(m.code) = '' THEN 1
@@ -265,9 +266,10 @@ package struct Aggregator {
         FROM attendance_marks AS m
         LEFT JOIN temp.attsync_roll AS r
             ON r.pupil_id = m.pupil_id AND r.from_day <= m.date AND (r.to_day IS NULL OR r.to_day >= m.date)
-        WHERE m.date = ?1
-        GROUP BY m.session, r.year_group, m.code, invalid
+        WHERE \(dates)
+        GROUP BY \(byDate ? "m.date, " : "")m.session, r.year_group, m.code, invalid
         """
+    }
 
     /// Rules 2 and 3 over the de-duplicated marks of `stageMarks`.
     /// - Throws: `SQLiteError`.

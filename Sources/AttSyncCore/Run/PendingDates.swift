@@ -24,13 +24,10 @@ package struct PendingDates: Sendable, Equatable {
     ///   - calendar: the school's school days.
     package init(daysWithMarks: [Day], plan: RunPlan, history: AcceptedHistory?, calendar: SchoolCalendar) {
         let window = Set(plan.window)
-        let catchUp = plan.catchUpSearch
         let accepted = history?.acceptedDigests ?? [:]
         dates = daysWithMarks.filter { day in
             guard day <= plan.runDate, accepted[day] == nil else { return false }
-            if window.contains(day) { return true }
-            guard let catchUp else { return false }
-            return day >= catchUp.from && day < catchUp.before && calendar.isSchoolDay(day)
+            return window.contains(day) || plan.mayBeCaughtUp(day)
         }
         schoolDaysWaited =
             dates.first.map {

@@ -51,9 +51,13 @@ package struct RunPlan: Sendable, Equatable {
     /// The catch-up days: of `daysWithMarks` (ascending), the school days in `catchUpSearch` never accepted,
     /// oldest first, at most `window.catchUpSchoolDays` of them.
     package func catchUp(daysWithMarks: [Day]) -> [Day] {
-        guard let search = catchUpSearch else { return [] }
-        return Array(
-            daysWithMarks.filter { $0 >= search.from && $0 < search.before && calendar.isSchoolDay($0) && !acceptedDays.contains($0) }
-                .prefix(catchUpLimit))
+        Array(daysWithMarks.filter(mayBeCaughtUp).prefix(catchUpLimit))
+    }
+
+    /// Whether catch-up would take `day` if it has marks (before the limit): a school day in `catchUpSearch`
+    /// never accepted. `PendingDates` counts such days as pending.
+    package func mayBeCaughtUp(_ day: Day) -> Bool {
+        guard let search = catchUpSearch else { return false }
+        return day >= search.from && day < search.before && calendar.isSchoolDay(day) && !acceptedDays.contains(day)
     }
 }

@@ -49,8 +49,7 @@ extension SendError {
         case .retired: return .retired
         case .acceptedButNotRecorded: return .notRecorded
         case .interrupted: return .interrupted
-        // `TokenProvider` words its exhausted budget "the token endpoint failed: …".
-        case .gaveUp(let reason): return reason.hasPrefix("the token endpoint") ? .signInUnreachable : .unreachable
+        case .gaveUp(let reason): return reason.hasPrefix(TokenProvider.exhaustedPrefix) ? .signInUnreachable : .unreachable
         }
     }
 }

@@ -112,3 +112,12 @@ package enum SendError: AttSyncError, Equatable {
         }
     }
 }
+
+extension TransportError {
+    /// The send error that ends a token fetch or a POST at once: stopped by a signal, or a TLS problem or a
+    /// refused URL; nil for a failure worth another attempt (`isRetryable`).
+    var endingSendError: SendError? {
+        if case .interrupted(_, let signal) = self { return .interrupted(signal: signal) }
+        return isRetryable ? nil : .tls(self)
+    }
+}

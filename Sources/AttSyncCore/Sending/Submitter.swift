@@ -61,10 +61,7 @@ package struct Submitter {
                 } catch {
                     attempt.error = error.description
                     console.detail("→ \(error)")
-                    if case .interrupted(_, let signal) = error {
-                        return .failure(DeliveryFailure(error: .interrupted(signal: signal), httpStatus: nil, errors: []))
-                    }
-                    guard error.isRetryable else { return .failure(DeliveryFailure(error: .tls(error), httpStatus: nil, errors: [])) }
+                    if let ending = error.endingSendError { return .failure(DeliveryFailure(error: ending, httpStatus: nil, errors: [])) }
                     return .transient(error.description)
                 }
                 attempt.httpStatus = response.status

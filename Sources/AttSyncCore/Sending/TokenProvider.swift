@@ -27,6 +27,10 @@ package final class TokenProvider: @unchecked Sendable {
     /// retries on it. The next run asks again.
     private var unreachable: String?
 
+    /// How the reason of an exhausted fetch (`SendError.gaveUp`) begins: `FailureKind` tells the sign-in
+    /// service from the DfE's endpoint by it.
+    static let exhaustedPrefix = "the token endpoint failed: "
+
     /// How many token requests this provider has made (for `--verbose` and tests).
     package var requests: Int { lock.withLock { made } }
 
@@ -69,8 +73,7 @@ package final class TokenProvider: @unchecked Sendable {
                     response = try transport.send(request())
                 } catch {
                     attempt.error = error.description
-                    if case .interrupted(_, let signal) = error { return .failure(SendError.interrupted(signal: signal)) }
-                    return error.isRetryable ? .transient(error.description) : .failure(SendError.tls(error))
+                    return error.endingSendError.map { .failure($0) } ?? .transient(error.description)
                 }
                 attempt.httpStatus = response.status
                 attempt.retryAfterSeconds = response.retryAfterSeconds
@@ -104,7 +107,7 @@ package final class TokenProvider: @unchecked Sendable {
                 }
             }
         } catch let exhausted as RetryLoop.Exhausted {
-            let reason = "the token endpoint failed: \(exhausted.reason) (\(counted(exhausted.failures, "attempt")))"
+            let reason = Self.exhaustedPrefix + "\(exhausted.reason) (\(counted(exhausted.failures, "attempt")))"
             unreachable = reason
             throw SendError.gaveUp(reason: reason)
         }

@@ -148,13 +148,11 @@ package final class SourceDatabase {
     ///   result could mix old and new pages, so none is given.
     package func read<T>(_ body: (SourceSnapshot) throws -> T) throws -> T {
         let before = fingerprint()
-        let deadline = DispatchTime.now() + timeoutSeconds
-        let stopper = Stopper { DispatchTime.now() > deadline || Interruption.shared.requested != nil }
-        connection.interrupt(when: stopper)
-        defer { connection.interrupt(when: nil) }
         let result: T
         do {
-            result = try connection.transaction("DEFERRED") { try body(SourceSnapshot(connection: connection)) }
+            result = try withDeadline(timeoutSeconds) {
+                try connection.transaction("DEFERRED") { try body(SourceSnapshot(connection: connection)) }
+            }
         } catch let error as SQLiteError where error.primaryCode == SQLITE_INTERRUPT {
             if let signal = Interruption.shared.signalName { throw SourceError.interrupted(path: path, signal: signal) }
             throw SourceError.tooSlow(path: path, seconds: timeoutSeconds, culprit: slowRelation())
@@ -167,16 +165,20 @@ package final class SourceDatabase {
         return result
     }
 
+    /// Runs `body` on the connection, interrupted once `seconds` have passed or on SIGTERM/SIGINT.
+    private func withDeadline<T>(_ seconds: Double, _ body: () throws -> T) rethrows -> T {
+        let deadline = DispatchTime.now() + seconds
+        connection.interrupt(when: Stopper { DispatchTime.now() > deadline || Interruption.shared.requested != nil })
+        defer { connection.interrupt(when: nil) }
+        return try body()
+    }
+
     /// After a read ran out of time: the canonical relation that does not finish a plain count within a
     /// few seconds, named as the user can fix it (`source.views.X`, or a view of the copy itself).
     private func slowRelation() -> String? {
         for (relation, _) in Self.canonicalColumns {
-            let deadline = DispatchTime.now() + min(timeoutSeconds, 5)
-            let stopper = Stopper { DispatchTime.now() > deadline || Interruption.shared.requested != nil }
-            connection.interrupt(when: stopper)
-            defer { connection.interrupt(when: nil) }
             do {
-                _ = try connection.scalar("SELECT count(*) FROM \"\(relation)\"")
+                _ = try withDeadline(min(timeoutSeconds, 5)) { try connection.scalar("SELECT count(*) FROM \"\(relation)\"") }
             } catch {
                 return views.contains(relation) ? "source.views.\(relation)" : "\(relation) (a view inside the MIS copy)"
             }

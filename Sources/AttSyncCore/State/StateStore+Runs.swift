@@ -122,12 +122,7 @@ extension StateStore {
     /// How many migrations the database has had, and how many this attsync knows: `check` reports the two.
     /// - Throws: `StateError`.
     package func migrationCount() throws(StateError) -> (applied: Int, known: Int) {
-        try read {
-            guard case .integer(let applied)? = try db.scalar("SELECT coalesce(max(id), 0) FROM schema_migrations") else {
-                return (0, Self.migrations.count)
-            }
-            return (Int(applied), Self.migrations.count)
-        }
+        try read { (try schemaVersion(), Self.migrations.count) }
     }
 
     /// Whether the `runs` table exists: a database opened read-only (`openExisting`) may predate it.

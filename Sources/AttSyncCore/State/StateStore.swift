@@ -160,7 +160,7 @@ package final class StateStore {
     }
 
     /// The number of migrations applied (the highest id in `schema_migrations`), 0 for a new file.
-    private func schemaVersion() throws -> Int {
+    func schemaVersion() throws -> Int {
         let exists = try db.scalar("SELECT 1 FROM sqlite_schema WHERE name = 'schema_migrations'") != nil
         guard exists, case .integer(let version)? = try db.scalar("SELECT coalesce(max(id), 0) FROM schema_migrations") else { return 0 }
         return Int(version)

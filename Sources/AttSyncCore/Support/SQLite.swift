@@ -16,6 +16,16 @@ package struct SQLiteError: Error, Equatable, CustomStringConvertible {
     package var primaryCode: Int32 { code & 0xFF }
 
     package var description: String { "\(message) (SQLite code \(code))" }
+
+    init(code: Int32, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// The last failure on connection `handle`.
+    init(handle: OpaquePointer?) {
+        self.init(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)))
+    }
 }
 
 /// A value bound to a statement parameter.
@@ -39,6 +49,8 @@ package enum SQLValue: Equatable, Sendable {
 /// caller's to keep (a run has one thread). Extended result codes are on and the busy timeout is set before
 /// any statement runs.
 final class SQLiteConnection {
+    /// The progress handler's `Stopper` (`interrupt(when:)`), kept alive here.
+    private var stopper: Stopper?
     private let handle: OpaquePointer
 
     /// How the file is opened: each of the two databases attsync touches uses one.
@@ -70,7 +82,7 @@ final class SQLiteConnection {
         // is closed here, since no instance exists yet to close it in `deinit`.
         guard let pointer else { throw SQLiteError(code: result, message: "out of memory") }
         guard result == SQLITE_OK else {
-            let error = SQLiteError(code: sqlite3_extended_errcode(pointer), message: String(cString: sqlite3_errmsg(pointer)))
+            let error = SQLiteError(handle: pointer)
             sqlite3_close_v2(pointer)
             throw error
         }
@@ -110,20 +122,15 @@ final class SQLiteConnection {
         let utf8 = Array(sql.utf8CString)
         return try utf8.withUnsafeBufferPointer { buffer throws(SQLiteError) -> Bool in
             guard let base = buffer.baseAddress else { return false }
-            guard sqlite3_prepare_v2(handle, base, -1, &statement, &tail) == SQLITE_OK else { throw lastError() }
+            guard sqlite3_prepare_v2(handle, base, -1, &statement, &tail) == SQLITE_OK else { throw SQLiteError(handle: handle) }
             defer { sqlite3_finalize(statement) }
             guard let statement, sqlite3_stmt_readonly(statement) != 0, sqlite3_stmt_isexplain(statement) == 0 else { return false }
             guard let tail, tail.pointee != 0 else { return true }
             var next: OpaquePointer?
-            guard sqlite3_prepare_v2(handle, tail, -1, &next, nil) == SQLITE_OK else { throw lastError() }
+            guard sqlite3_prepare_v2(handle, tail, -1, &next, nil) == SQLITE_OK else { throw SQLiteError(handle: handle) }
             defer { sqlite3_finalize(next) }
             return next == nil  // only white space and comments remain
         }
-    }
-
-    /// The connection's last error.
-    func lastError() -> SQLiteError {
-        SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)))
     }
 
     /// Refuses, at compile time of every statement from now on, what a read of the MIS copy never needs:
@@ -152,6 +159,8 @@ final class SQLiteConnection {
     /// Makes every statement stop with `SQLITE_INTERRUPT` once `stop()` answers true (checked every few
     /// thousand virtual-machine steps); nil removes it.
     func interrupt(when stop: Stopper?) {
+        // SQLite holds the pointer unretained: the connection keeps the stopper alive until it is replaced.
+        stopper = stop
         guard let stop else {
             sqlite3_progress_handler(handle, 0, nil, nil)
             return
@@ -163,7 +172,7 @@ final class SQLiteConnection {
     /// - Throws: `SQLiteError` for the first statement that fails; the ones before it have taken effect, so
     ///   wrap several in `transaction` when they must stand or fall together.
     func execute(_ sql: String) throws(SQLiteError) {
-        guard sqlite3_exec(handle, sql, nil, nil, nil) == SQLITE_OK else { throw lastError() }
+        guard sqlite3_exec(handle, sql, nil, nil, nil) == SQLITE_OK else { throw SQLiteError(handle: handle) }
     }
 
     /// Runs one statement with bound values, calling `row` for each result row.
@@ -227,17 +236,12 @@ private final class SQLiteStatement {
         var pointer: OpaquePointer?
         let result = sqlite3_prepare_v2(connection, sql, -1, &pointer, nil)
         guard result == SQLITE_OK, let pointer else {
-            throw SQLiteError(code: sqlite3_extended_errcode(connection), message: String(cString: sqlite3_errmsg(connection)))
+            throw SQLiteError(handle: connection)
         }
         handle = pointer
     }
 
     deinit { sqlite3_finalize(handle) }
-
-    /// The connection's current error; call it right after the failing call, before anything overwrites it.
-    private func error() -> SQLiteError {
-        SQLiteError(code: sqlite3_extended_errcode(connection), message: String(cString: sqlite3_errmsg(connection)))
-    }
 
     /// Binds `values` to `?1`, `?2`, … in order. Text and blobs go through the CSQLite shim with
     /// `SQLITE_TRANSIENT`, so SQLite copies them and the Swift buffers need to live only for the call.
@@ -266,7 +270,7 @@ private final class SQLiteStatement {
                     attsync_sqlite3_bind_blob(handle, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count))
                 }
             }
-            guard result == SQLITE_OK else { throw error() }
+            guard result == SQLITE_OK else { throw SQLiteError(handle: connection) }
         }
     }
 
@@ -277,7 +281,7 @@ private final class SQLiteStatement {
         switch sqlite3_step(handle) {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
-        default: throw error()
+        default: throw SQLiteError(handle: connection)
         }
     }
 }

@@ -26,7 +26,7 @@ package enum TransportError: Error, Equatable, CustomStringConvertible {
     case other(host: String, code: Int, detail: String)
 
     /// Worth another attempt with the same request.
-    /// Everything but TLS and a refused URL, including a lost connection: the DfE may have taken the body, and
+    /// Everything but TLS, a refused URL and an interruption, including a lost connection: the DfE may have taken the body, and
     /// the same Idempotency-Key makes a repeat safe (docs/dfe-contract.md §4).
     package var isRetryable: Bool {
         switch self {
