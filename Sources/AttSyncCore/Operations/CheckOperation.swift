@@ -19,17 +19,15 @@ package enum CheckOperation {
         configurationPath: String?, school: String?, environment: [String: String], clock: any WallClock, console: Console,
         date: Day?, online: Bool, network: SendOperation.Environment = .live
     ) -> ExitStatus {
-        // The path rule of `Context.load`, repeated only to name the file when it does not load.
-        let path = configurationPath ?? environment["ATTSYNC_CONFIG"].flatMap { $0.isEmpty ? nil : $0 } ?? Configuration.defaultPath
+        // To name the file when it does not load.
+        let path = Context.path(configurationPath, environment: environment)
         let context: Context
         do {
             // Quietly: the warning about shared MIS copies becomes a failed check below.
             let loaded = try Context.load(
                 configurationPath: configurationPath, school: school, environment: environment, clock: clock,
                 console: Console(quiet: true, sink: { _, _ in }))
-            context = Context(
-                configuration: loaded.configuration, configurationPath: loaded.configurationPath, schools: loaded.schools,
-                environment: environment, clock: clock, console: console)
+            context = loaded.with(console: console)
         } catch let error as UsageError {
             return Reporter.report(error, on: console)
         } catch {
@@ -135,9 +133,9 @@ package enum CheckOperation {
             case .environment(let name):
                 return (.pass("\(key): the environment variable \(name) is set"), value)
             case .file(let path):
-                var status = stat()
-                stat(path, &status)
-                let owner = ownerName(status.st_uid)
+                // `resolve` has just checked the file: its status is there to read.
+                let status = (try? FileCheck.regularFile(path).get()) ?? stat()
+                let owner = FileCheck.ownerName(status.st_uid)
                 return (
                     .pass(
                         "\(key): \(path) is readable by \(user) and not by group or others (mode \(octal(FileCheck.mode(status))), owner \(owner)), not empty"
@@ -198,7 +196,7 @@ package enum CheckOperation {
             return ([.fail(.cannotCreate, "\(directory) is not a directory", fix: "remove it, or point stateDirectory elsewhere")], nil)
         }
         let mode = FileCheck.mode(status)
-        let owner = ownerName(status.st_uid)
+        let owner = FileCheck.ownerName(status.st_uid)
         let chown = "sudo chown -R \(user):\(groupName(getegid())) \(directory) (or run attsync as \(owner): sudo -u \(owner) attsync …)"
         if mode & 0o022 != 0 {
             let error = StateError.looseDirectory(path: directory, mode: mode)
@@ -222,7 +220,7 @@ package enum CheckOperation {
                 let error = StateError.symbolicLink(path: file)
                 lines.append(.fail(error.exitStatus, "\(error)", fix: "rm \(file)"))
             } else if access(file, W_OK) != 0 {
-                lines.append(.fail(.ioError, "\(user) cannot write \(file) (owner \(ownerName(fileStatus.st_uid)))", fix: chown))
+                lines.append(.fail(.ioError, "\(user) cannot write \(file) (owner \(FileCheck.ownerName(fileStatus.st_uid)))", fix: chown))
             }
         }
         guard lines.isEmpty else { return (lines, nil) }
@@ -593,11 +591,6 @@ package enum CheckOperation {
     }
 
     // MARK: - Names
-
-    /// A user's name, or `uid N`.
-    static func ownerName(_ uid: uid_t) -> String {
-        getpwuid(uid).flatMap { $0.pointee.pw_name.map { String(cString: $0) } } ?? "uid \(uid)"
-    }
 
     /// A group's name, or its number.
     static func groupName(_ gid: gid_t) -> String {

@@ -16,6 +16,11 @@ package struct Context: Sendable {
     package let clock: any WallClock
     package let console: Console
 
+    /// The configuration file: `--config`, else `$ATTSYNC_CONFIG` (empty counts as unset), else the default.
+    package static func path(_ configurationPath: String?, environment: [String: String]) -> String {
+        configurationPath ?? environment["ATTSYNC_CONFIG"].flatMap { $0.isEmpty ? nil : $0 } ?? Configuration.defaultPath
+    }
+
     /// Loads the configuration (`--config`, else `$ATTSYNC_CONFIG`, else /etc/attsync/config.json) and
     /// selects the schools.
     ///
@@ -24,7 +29,7 @@ package struct Context: Sendable {
     package static func load(
         configurationPath: String?, school: String?, environment: [String: String], clock: any WallClock, console: Console
     ) throws -> Context {
-        let path = configurationPath ?? environment["ATTSYNC_CONFIG"].flatMap { $0.isEmpty ? nil : $0 } ?? Configuration.defaultPath
+        let path = Self.path(configurationPath, environment: environment)
         let configuration = try Configuration.load(path: path)
         var schools = configuration.schools
         if let school {

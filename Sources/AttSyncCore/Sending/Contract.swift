@@ -1,3 +1,5 @@
+import Foundation
+
 /// What each HTTP status means, for the token endpoint and for the submission: the tables of
 /// docs/dfe-contract.md §1 and §4 in one place. Everything that decides "retry or stop" asks here.
 ///
@@ -61,5 +63,20 @@ enum Contract {
         case 400...499: return .rejected
         default: return .unexpected
         }
+    }
+}
+
+extension Contract {
+    /// The headers every request to the DfE's API carries (docs/dfe-contract.md §2): the token, JSON, the
+    /// client id, a fresh lower-case UUID as session id for each request, and the subscription key when set.
+    static func apiHeaders(token: Secret, clientId: String, subscriptionKey: Secret?) -> [(name: String, value: String)] {
+        var headers = [
+            (name: "Authorization", value: "Bearer \(token.revealed)"),
+            (name: "Accept", value: "application/json"),
+            (name: "api-client-app-id", value: clientId),
+            (name: "api-client-session-id", value: UUID().uuidString.lowercased()),
+        ]
+        if let subscriptionKey { headers.append((name: "Ocp-Apim-Subscription-Key", value: subscriptionKey.revealed)) }
+        return headers
     }
 }

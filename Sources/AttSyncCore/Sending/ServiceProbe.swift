@@ -25,13 +25,7 @@ package struct ServiceProbe {
     /// A GET of `url` that sends no body, with the token, the subscription key and the contract's client headers.
     /// - Throws: `TransportError` when no HTTP answer came.
     package func get(_ url: URL, token: Secret) throws(TransportError) -> HTTPResponse {
-        var headers = [
-            (name: "Authorization", value: "Bearer \(token.revealed)"),
-            (name: "Accept", value: "application/json"),
-            (name: "api-client-app-id", value: dfe.token.clientId),
-            (name: "api-client-session-id", value: UUID().uuidString.lowercased()),
-        ]
-        if let subscriptionKey { headers.append((name: "Ocp-Apim-Subscription-Key", value: subscriptionKey.revealed)) }
+        let headers = Contract.apiHeaders(token: token, clientId: dfe.token.clientId, subscriptionKey: subscriptionKey)
         return try transport.send(HTTPRequest(method: "GET", url: url, headers: headers))
     }
 

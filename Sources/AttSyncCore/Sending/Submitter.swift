@@ -97,20 +97,12 @@ package struct Submitter {
         }
     }
 
-    /// Every header of the contract. The session id is new for each request.
-    /// docs/dfe-contract.md §2. The Idempotency-Key is the same for every attempt of the same body, across runs;
-    /// the session id is a fresh lower-case UUID for every request, as the contract asks.
+    /// Every header of the contract (docs/dfe-contract.md §2): the API's own, the body's type, and the
+    /// Idempotency-Key, the same for every attempt of the same body, across runs.
     private func headers(token: Secret, idempotencyKey: String) -> [(name: String, value: String)] {
-        var headers = [
-            (name: "Authorization", value: "Bearer \(token.revealed)"),
-            (name: "Content-Type", value: "application/json"),
-            (name: "Accept", value: "application/json"),
-            (name: "api-client-app-id", value: clientId),
-            (name: "api-client-session-id", value: UUID().uuidString.lowercased()),
-            (name: "Idempotency-Key", value: "\"\(idempotencyKey)\""),
+        Contract.apiHeaders(token: token, clientId: clientId, subscriptionKey: subscriptionKey) + [
+            (name: "Content-Type", value: "application/json"), (name: "Idempotency-Key", value: "\"\(idempotencyKey)\""),
         ]
-        if let subscriptionKey { headers.append((name: "Ocp-Apim-Subscription-Key", value: subscriptionKey.revealed)) }
-        return headers
     }
 
     /// The reference and soft errors of a 2xx answer, with a note when the answer was empty, not JSON,

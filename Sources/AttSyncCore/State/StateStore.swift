@@ -91,7 +91,7 @@ package final class StateStore {
             throw .cannotRead(path: path, reason: String(cString: strerror(errno)), owner: nil)
         }
         try refuseLinks(path)
-        let owner = getpwuid(status.st_uid).flatMap { $0.pointee.pw_name.map { String(cString: $0) } } ?? "uid \(status.st_uid)"
+        let owner = FileCheck.ownerName(status.st_uid)
         guard access(path, R_OK) == 0 else { throw .cannotRead(path: path, reason: String(cString: strerror(errno)), owner: owner) }
         do {
             let db = try SQLiteConnection(path: path, mode: .readOnly, busyTimeoutMilliseconds: busyTimeoutMilliseconds)

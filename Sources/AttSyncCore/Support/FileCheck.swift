@@ -37,6 +37,11 @@ enum FileCheck {
         return .success(status)
     }
 
+    /// The name of user `uid`, or `uid 1001` when it has none.
+    static func ownerName(_ uid: uid_t) -> String {
+        getpwuid(uid).flatMap { $0.pointee.pw_name.map { String(cString: $0) } } ?? "uid \(uid)"
+    }
+
     /// The permission bits (`0o7777`) of a status.
     /// Callers test it against `0o022` (configuration: no group/other write) or `0o077` (secret: owner only).
     static func mode(_ status: stat) -> Int { Int(status.st_mode & 0o7777) }
