@@ -19,7 +19,7 @@ extension AttSync {
                 help:
                     "Each school day instead of each send: is it with the DfE, changed since, or not sent and why (the last 10, or COUNT).")
             var days = false
-            @Argument(help: ArgumentHelp("With --days, how many school days.", valueName: "count"))
+            @Argument(help: ArgumentHelp("With --days or --html, how many school days (default 10).", valueName: "count"))
             var count: Int?
             @Option(help: ArgumentHelp("With --days or --html, the day to look back from (default: today).", valueName: "YYYY-MM-DD"))
             var date: DateArgument?

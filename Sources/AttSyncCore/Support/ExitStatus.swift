@@ -1,6 +1,6 @@
 /// The process exit codes (sysexits(3)): what cron, systemd and a wrapper script act on.
 ///
-/// The cases match the exit table of docs/operations.md ("Schedule"); keep the two in step. Each domain
+/// The cases match the exit table of docs/operations.md (§8, "Troubleshoot, by exit code"); keep the two in step. Each domain
 /// error picks its case in its own `exitStatus`; `init(for:)` is the one place an error becomes a status.
 package enum ExitStatus: Int32, Sendable {
     /// Sent and accepted (✓ or ⚠), nothing to send, or nothing changed since the last accepted submission.
